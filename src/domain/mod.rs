@@ -1,0 +1,10 @@
+//! The vocabulary of keydesk and the pure rules on it. No SQL, no HTTP, no UI.
+
+pub mod date;
+pub mod distributor;
+pub mod language;
+pub mod license;
+pub mod mail;
+pub mod secret;
+pub mod user;
+pub mod wildcard;

@@ -1,0 +1,81 @@
+//! The HTTP server: the axum router that mounts the faces, and request logging.
+//! Thin: authentication and limits here, every rule in the service.
+
+mod tdrs;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::service::Service;
+use crate::service::delivery::Relay;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub service: Service,
+}
+
+/// Paths the Registration Server face answers on (API 1.0.005 and later releases).
+pub const TDRS_PATHS: [&str; 2] = ["/pbas/td2api/api/api.htm", "/pbas/td2as/api/api.htm"];
+
+/// The router with every face mounted.
+pub fn router(service: Service) -> Router {
+    let state = AppState { service };
+    let mut router = Router::new();
+    for path in TDRS_PATHS {
+        router = router.route(path, axum::routing::any(tdrs::endpoint));
+    }
+    router.with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: TcpListener,
+    service: Service,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(service).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// Delivers queued mail through `relay` every `every`, until the process ends.
+pub async fn deliver_mail_forever(service: Service, relay: Relay, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        match service.deliver_queued(&relay).await {
+            Ok(0) => {}
+            Ok(sent) => tracing::info!(sent, "mail delivered"),
+            Err(error) => tracing::warn!(%error, "mail delivery round failed"),
+        }
+    }
+}
+
+/// Completes on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,84 @@
+//! Delivering queued mails over an SMTP relay (lettre over rustls). Without a relay,
+//! mails stay queued and visible in the outbox.
+
+use std::time::Duration;
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::AsyncSmtpTransport;
+use lettre::{AsyncTransport, Message, Tokio1Executor};
+
+use super::{Service, ServiceError};
+use crate::store::{OutboxEntry, OutboxState};
+
+/// A configured relay: `smtp://host:port` (plain, for a local relay),
+/// `smtp://host:port?tls=required` (STARTTLS) or `smtps://user:pass@host` (TLS).
+pub struct Relay {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+/// The relay URL or sender address is not usable.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error("the SMTP relay URL is not valid: {0}")]
+    Url(String),
+    #[error("the sender address is not valid: {0}")]
+    From(String),
+}
+
+/// Mails a relay may fail on before they are marked failed.
+const MAX_ATTEMPTS: u32 = 5;
+
+impl Relay {
+    pub fn new(url: &str, from: &str) -> Result<Self, RelayError> {
+        // The URL may hold credentials: errors name the problem, never the URL.
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| RelayError::Url(e.to_string()))?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        let from = from.parse().map_err(|e: lettre::address::AddressError| RelayError::From(e.to_string()))?;
+        Ok(Self { transport, from })
+    }
+
+    async fn send(&self, entry: &OutboxEntry) -> Result<(), String> {
+        let to: Mailbox = entry.to.parse().map_err(|e: lettre::address::AddressError| e.to_string())?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(entry.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(entry.body.clone())
+            .map_err(|e| e.to_string())?;
+        self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+impl Service {
+    /// Sends every queued mail once; returns how many went out.
+    pub async fn deliver_queued(&self, relay: &Relay) -> Result<usize, ServiceError> {
+        let service = self.clone();
+        let queued = tokio::task::spawn_blocking(move || service.outbox(Some(OutboxState::Queued), 100))
+            .await
+            .map_err(|_| ServiceError::TaskFailed)??;
+        let mut sent = 0;
+        for entry in queued {
+            let outcome = relay.send(&entry).await;
+            let (state, error) = match &outcome {
+                Ok(()) => (OutboxState::Sent, None),
+                Err(e) if entry.attempts + 1 >= MAX_ATTEMPTS => (OutboxState::Failed, Some(e.as_str())),
+                Err(e) => (OutboxState::Queued, Some(e.as_str())),
+            };
+            if outcome.is_ok() {
+                sent += 1;
+            } else {
+                tracing::warn!(mail = entry.id, attempts = entry.attempts + 1, "mail delivery failed");
+            }
+            let service = self.clone();
+            let error = error.map(str::to_owned);
+            tokio::task::spawn_blocking(move || service.mark_mail(entry.id, state, error.as_deref()))
+                .await
+                .map_err(|_| ServiceError::TaskFailed)??;
+        }
+        Ok(sent)
+    }
+}

@@ -1,0 +1,101 @@
+//! Everything a service call can refuse. Each face maps every variant to its own
+//! code in one exhaustive `match`, so a new variant does not compile until it has one.
+
+use crate::store::StoreError;
+
+/// Why a service call did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("user unknown")]
+    UserUnknown,
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("account not activated")]
+    NotActivated,
+    #[error("account is disabled")]
+    Disabled,
+    #[error("account will be deleted by the user")]
+    InDeletion,
+    /// The user belongs to another distributor, whose website this is.
+    #[error("user belongs to another distributor: {0}")]
+    Redirect(String),
+    #[error("username already exists")]
+    UsernameTaken,
+    #[error("e-mail already exists")]
+    EmailTaken,
+    #[error("temporary password does not match")]
+    TempPasswordMismatch,
+    #[error("temporary password expired")]
+    TempPasswordExpired,
+    #[error("wrong activation code")]
+    WrongActivationCode,
+    #[error("activation code not found")]
+    ActivationCodeNotFound,
+    #[error("account already activated")]
+    AlreadyActivated,
+    #[error("username invalid")]
+    UsernameInvalid,
+    #[error("password invalid (too short)")]
+    PasswordInvalid,
+    #[error("e-mail invalid")]
+    EmailInvalid,
+    #[error("invalid language")]
+    InvalidLanguage,
+    #[error("search string too short")]
+    SearchTooShort,
+    #[error("invalid distributor")]
+    InvalidDistributor,
+    #[error("access denied")]
+    AccessDenied,
+    #[error("device not found")]
+    DeviceNotFound,
+    #[error("no default depot")]
+    NoDefaultDepot,
+    #[error("no default depot server")]
+    NoDepotHost,
+    #[error("depot already exists")]
+    DepotExists,
+    #[error("depot data missing or invalid")]
+    DepotDataInvalid,
+    #[error("depot not found")]
+    DepotNotFound,
+    #[error("invitation type unknown")]
+    InvitationTypeUnknown,
+    #[error("unknown user: {0}")]
+    InvitedUserUnknown(String),
+    #[error("set invited user failed")]
+    SetInvitedFailed,
+    #[error("unknown license")]
+    LicenseUnknown,
+    #[error("product name unknown")]
+    ProductUnknown,
+    #[error("license type unknown")]
+    TypeUnknown,
+    #[error("feature unknown")]
+    FeatureUnknown,
+    #[error("limit unknown or invalid")]
+    LimitInvalid,
+    /// Every seat of the license is taken.
+    #[error("the license has no free seat")]
+    SeatsExhausted,
+    #[error("invalid date")]
+    InvalidDate,
+    #[error("license upgrade failed")]
+    UpgradeFailed,
+    #[error("license downgrade failed")]
+    DowngradeFailed,
+    #[error("cancel license failed (still in use)")]
+    CancelFailed,
+    #[error("license already disabled")]
+    LicenseAlreadyDisabled,
+    #[error("license not disabled")]
+    LicenseNotDisabled,
+    #[error("{0} already exists")]
+    AlreadyExists(String),
+    #[error("internal error: {0}")]
+    Store(#[from] StoreError),
+    #[error("password hashing failed")]
+    Hashing,
+    #[error("a background task failed")]
+    TaskFailed,
+}

@@ -1,0 +1,43 @@
+//! Argon2id password hashes (PHC strings), and SHA-256 for high-entropy codes.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+
+use super::ServiceError;
+
+/// Hashes a password with Argon2id and a random salt.
+pub fn hash_password(password: &str) -> Result<String, ServiceError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| ServiceError::Hashing)
+}
+
+/// Whether `password` matches a stored PHC string; a malformed hash never matches.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Codes are random with 100 bits or more, so a plain SHA-256 keeps them unrecoverable
+/// while still allowing a lookup by code. Codes compare case-insensitively.
+pub fn hash_code(code: &str) -> String {
+    hex::encode(Sha256::digest(code.trim().to_ascii_uppercase().as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let hash = hash_password("correct horse").expect("hash");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password(&hash, "correct horse"));
+        assert!(!verify_password(&hash, "wrong"));
+        assert!(!verify_password("not a hash", "x"));
+        assert_eq!(hash_code("abc"), hash_code(" ABC "));
+    }
+}

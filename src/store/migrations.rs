@@ -1,0 +1,176 @@
+//! The schema, as numbered migrations. `PRAGMA user_version` records how many ran;
+//! a file whose number is higher than [`MIGRATIONS`] knows was written by a newer
+//! keydesk and is refused untouched.
+
+/// Marks a SQLite file as keydesk's (`PRAGMA application_id`, "KDK1").
+pub const APPLICATION_ID: i64 = 0x4B44_4B31;
+
+/// Each entry runs once, in order, inside one transaction with its version bump.
+pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION];
+
+const V1_REGISTRATION: &str = r#"
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE distributors (
+    id                       INTEGER PRIMARY KEY,
+    code                     TEXT NOT NULL UNIQUE,
+    name                     TEXT NOT NULL,
+    is_default               INTEGER NOT NULL DEFAULT 0,
+    salt_sealed              BLOB NOT NULL,
+    allowed_ips              TEXT NOT NULL DEFAULT '',
+    allow_select             INTEGER NOT NULL DEFAULT 0,
+    redirect_url             TEXT,
+    create_default_license   INTEGER NOT NULL DEFAULT 1,
+    min_password_length      INTEGER NOT NULL DEFAULT 8,
+    username_min_length      INTEGER NOT NULL DEFAULT 5,
+    username_charset         TEXT NOT NULL DEFAULT 'printable',
+    email_as_reference       INTEGER NOT NULL DEFAULT 0,
+    activation_without_email INTEGER NOT NULL DEFAULT 0,
+    unique_email             INTEGER NOT NULL DEFAULT 1,
+    depot_host_url           TEXT,
+    request_window_secs      INTEGER NOT NULL DEFAULT 0,
+    next_magic_number        INTEGER NOT NULL DEFAULT 1000,
+    created_at               INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX distributors_one_default ON distributors(is_default) WHERE is_default = 1;
+
+CREATE TABLE users (
+    id                    INTEGER PRIMARY KEY,
+    distributor_id        INTEGER NOT NULL REFERENCES distributors(id),
+    username              TEXT NOT NULL,
+    username_key          TEXT NOT NULL UNIQUE,
+    email                 TEXT NOT NULL,
+    email_key             TEXT NOT NULL,
+    password_hash         TEXT NOT NULL,
+    status                TEXT NOT NULL CHECK (status IN ('inactive', 'activated', 'disabled', 'todelete')),
+    language              TEXT NOT NULL DEFAULT 'en',
+    reference             TEXT NOT NULL DEFAULT '',
+    department            TEXT NOT NULL DEFAULT '',
+    activation_code_hash  TEXT,
+    temp_password_hash    TEXT,
+    temp_password_expires INTEGER,
+    pending_email         TEXT,
+    pending_email_code    TEXT,
+    delete_code_hash      TEXT,
+    invited_by            INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    created_at            INTEGER NOT NULL,
+    updated_at            INTEGER NOT NULL
+) STRICT;
+CREATE INDEX users_by_distributor ON users(distributor_id, id);
+CREATE INDEX users_by_email ON users(email_key);
+CREATE INDEX users_by_activation ON users(activation_code_hash) WHERE activation_code_hash IS NOT NULL;
+
+-- Substring search (searchuser's *term* and *term) through a trigram index over the
+-- folded columns; exact and prefix searches use the b-tree indexes above.
+CREATE VIRTUAL TABLE user_search USING fts5(
+    username_key, email_key, content = 'users', content_rowid = 'id', tokenize = 'trigram case_sensitive 1', detail = 'column'
+);
+CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
+    INSERT INTO user_search(rowid, username_key, email_key) VALUES (new.id, new.username_key, new.email_key);
+END;
+CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN
+    INSERT INTO user_search(user_search, rowid, username_key, email_key) VALUES ('delete', old.id, old.username_key, old.email_key);
+END;
+CREATE TRIGGER users_search_update AFTER UPDATE OF username_key, email_key ON users BEGIN
+    INSERT INTO user_search(user_search, rowid, username_key, email_key) VALUES ('delete', old.id, old.username_key, old.email_key);
+    INSERT INTO user_search(rowid, username_key, email_key) VALUES (new.id, new.username_key, new.email_key);
+END;
+
+CREATE TABLE devices (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    platform   TEXT NOT NULL DEFAULT '',
+    version    TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX devices_by_user ON devices(user_id);
+
+CREATE TABLE depots (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    depot_id   TEXT NOT NULL,
+    host_url   TEXT NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    raw        TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    UNIQUE (user_id, host_url, depot_id)
+) STRICT;
+
+-- One row per license, whichever face created it. The number is the license key:
+-- sealed, and found through its keyed hash.
+CREATE TABLE licenses (
+    id              INTEGER PRIMARY KEY,
+    key_lookup      BLOB NOT NULL UNIQUE,
+    key_sealed      BLOB NOT NULL,
+    distributor_id  INTEGER REFERENCES distributors(id),
+    user_id         INTEGER REFERENCES users(id) ON DELETE SET NULL,
+    product_kind    INTEGER NOT NULL DEFAULT 1 CHECK (product_kind IN (1, 2)),
+    license_type    INTEGER NOT NULL DEFAULT 0 CHECK (license_type BETWEEN 0 AND 3),
+    features        INTEGER NOT NULL DEFAULT 0,
+    seat_limit      INTEGER NOT NULL DEFAULT 1 CHECK (seat_limit >= 0),
+    valid_until     TEXT,
+    status          INTEGER NOT NULL DEFAULT 0 CHECK (status BETWEEN 0 AND 2),
+    key_state       TEXT NOT NULL DEFAULT 'assigned' CHECK (key_state IN ('available', 'assigned', 'reserved', 'blocked')),
+    is_default      INTEGER NOT NULL DEFAULT 0,
+    reference       TEXT NOT NULL DEFAULT '',
+    contract_number TEXT NOT NULL DEFAULT '',
+    change_id       TEXT NOT NULL DEFAULT '',
+    owner_name      TEXT NOT NULL DEFAULT '',
+    owner_email     TEXT NOT NULL DEFAULT '',
+    validity_days   INTEGER NOT NULL DEFAULT 0,
+    assigned_at     INTEGER,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
+) STRICT;
+CREATE INDEX licenses_by_user ON licenses(user_id) WHERE user_id IS NOT NULL;
+CREATE INDEX licenses_by_distributor ON licenses(distributor_id, id);
+CREATE UNIQUE INDEX licenses_one_default ON licenses(user_id) WHERE is_default = 1 AND status != 2;
+
+-- "used" is the number of activations: a device holding a license, or an identifier.
+CREATE TABLE activations (
+    id         INTEGER PRIMARY KEY,
+    license_id INTEGER NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
+    identifier TEXT NOT NULL,
+    device_id  INTEGER REFERENCES devices(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    UNIQUE (license_id, identifier)
+) STRICT;
+CREATE INDEX activations_by_device ON activations(device_id) WHERE device_id IS NOT NULL;
+
+CREATE TABLE mail_templates (
+    distributor_id INTEGER NOT NULL REFERENCES distributors(id) ON DELETE CASCADE,
+    kind           TEXT NOT NULL,
+    subject        TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    PRIMARY KEY (distributor_id, kind)
+) STRICT;
+
+CREATE TABLE outbox (
+    id             INTEGER PRIMARY KEY,
+    distributor_id INTEGER REFERENCES distributors(id) ON DELETE SET NULL,
+    kind           TEXT NOT NULL,
+    to_addr        TEXT NOT NULL,
+    subject        TEXT NOT NULL,
+    body           TEXT NOT NULL,
+    state          TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'sent', 'failed')),
+    attempts       INTEGER NOT NULL DEFAULT 0,
+    last_error     TEXT,
+    created_at     INTEGER NOT NULL,
+    sent_at        INTEGER
+) STRICT;
+CREATE INDEX outbox_by_state ON outbox(state, id);
+
+CREATE TABLE audit (
+    id      INTEGER PRIMARY KEY,
+    at      INTEGER NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail  TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX audit_by_time ON audit(at);
+"#;

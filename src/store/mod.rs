@@ -1,0 +1,213 @@
+//! The SQLite store. All SQL lives in this folder; the service calls typed functions
+//! on [`Db`] inside [`Store::read`] or [`Store::write`].
+//!
+//! One writer connection (behind a mutex, every write an IMMEDIATE transaction, so
+//! writers never race) and a small pool of read-only connections that WAL lets run
+//! beside it.
+
+mod audit;
+mod devices;
+mod distributors;
+pub mod keyfile;
+mod licenses;
+mod migrations;
+mod outbox;
+mod seal;
+mod users;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, PoisonError};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+pub use audit::AuditEntry;
+pub use distributors::{DistributorUpdate, NewDistributor};
+pub use licenses::{LicenseChange, NewLicense};
+pub use migrations::{APPLICATION_ID, MIGRATIONS};
+pub use outbox::{OutboxEntry, OutboxState};
+pub use seal::{DataKey, OpenError, Sealer};
+pub use users::{NewUser, SearchPage, SearchQuery, UserField, UserSecrets};
+
+/// What can go wrong below the service.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(
+        "{path} was written by a newer keydesk (schema version {found}; this one knows up to {known}); it was not changed"
+    )]
+    NewerSchema { path: PathBuf, found: i64, known: i64 },
+    #[error("{path} is a SQLite file of another application, not a keydesk database; it was not changed")]
+    ForeignFile { path: PathBuf },
+    #[error("the data key does not open this database's secrets (wrong key file?)")]
+    WrongDataKey,
+    #[error("sealed data could not be opened: {0}")]
+    Sealed(#[from] OpenError),
+    #[error("stored value out of range: {0}")]
+    Corrupt(String),
+}
+
+impl<T> From<PoisonError<T>> for StoreError {
+    fn from(_: PoisonError<T>) -> Self {
+        Self::Corrupt("a database connection lock was poisoned by a panic".into())
+    }
+}
+
+/// Readers open at most, beside the one writer.
+const MAX_READERS: usize = 8;
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A keydesk database file.
+pub struct Store {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<ReaderPool>,
+    reader_freed: Condvar,
+    sealer: Sealer,
+}
+
+struct ReaderPool {
+    idle: Vec<Connection>,
+    open: usize,
+}
+
+/// Typed queries over one connection; see the per-table modules for the methods.
+pub struct Db<'a> {
+    conn: &'a Connection,
+    sealer: &'a Sealer,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates a database file, sealing its secrets under `key`.
+    pub fn open(path: &Path, key: &DataKey) -> Result<Self, StoreError> {
+        let writer = Connection::open(path)?;
+        check_version(&writer, path)?;
+        configure(&writer)?;
+        writer.pragma_update(None, "journal_mode", "WAL")?;
+        migrate(&writer)?;
+        let sealer = Sealer::new(key);
+        check_data_key(&writer, &sealer)?;
+        Ok(Self {
+            path: path.to_owned(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(ReaderPool { idle: Vec::new(), open: 0 }),
+            reader_freed: Condvar::new(),
+            sealer,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on a read-only connection.
+    pub fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E> {
+        let conn = self.take_reader()?;
+        let result = f(&Db { conn: &conn, sealer: &self.sealer });
+        self.return_reader(conn);
+        result
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction, committed when `f` succeeds.
+    pub fn write<T, E: From<StoreError>>(&self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E> {
+        let mut conn = self.writer.lock().map_err(StoreError::from)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let value = f(&Db { conn: &tx, sealer: &self.sealer })?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    fn take_reader(&self) -> Result<Connection, StoreError> {
+        let mut pool = self.readers.lock()?;
+        loop {
+            if let Some(conn) = pool.idle.pop() {
+                return Ok(conn);
+            }
+            if pool.open < MAX_READERS {
+                pool.open += 1;
+                drop(pool);
+                let opened = self.open_reader();
+                if opened.is_err() {
+                    self.readers.lock()?.open -= 1;
+                }
+                return opened;
+            }
+            pool = self.reader_freed.wait(pool)?;
+        }
+    }
+
+    fn return_reader(&self, conn: Connection) {
+        let mut pool = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
+        pool.idle.push(conn);
+        self.reader_freed.notify_one();
+    }
+
+    fn open_reader(&self) -> Result<Connection, StoreError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+        )?;
+        configure(&conn)?;
+        Ok(conn)
+    }
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(())
+}
+
+/// Refuses files of other applications and of newer keydesk versions before anything is written.
+fn check_version(conn: &Connection, path: &Path) -> Result<(), StoreError> {
+    let app: i64 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    if app != APPLICATION_ID && (app != 0 || tables > 0) {
+        return Err(StoreError::ForeignFile { path: path.to_owned() });
+    }
+    let known = MIGRATIONS.len() as i64;
+    if version > known {
+        return Err(StoreError::NewerSchema { path: path.to_owned(), found: version, known });
+    }
+    Ok(())
+}
+
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Records a check value on first use, and refuses a key that does not match it later.
+fn check_data_key(conn: &Connection, sealer: &Sealer) -> Result<(), StoreError> {
+    let check = sealer.lookup("keydesk data key check").to_vec();
+    let stored: Option<Vec<u8>> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'key_check'", [], |r| r.get(0)).optional()?;
+    match stored {
+        Some(stored) if stored == check => Ok(()),
+        Some(_) => Err(StoreError::WrongDataKey),
+        None => {
+            conn.execute("INSERT INTO meta (key, value) VALUES ('key_check', ?1)", [check])?;
+            Ok(())
+        }
+    }
+}
+
+/// Timestamps are stored as Unix milliseconds.
+pub(crate) fn to_millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+pub(crate) fn from_millis(millis: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(millis).single().unwrap_or_default()
+}
