@@ -225,7 +225,8 @@ mod tests {
 
     #[test]
     fn parses_text_entities_and_nesting() {
-        let root = parse(b"<?xml version='1.0'?>\n<a>\n  <b>x &amp; &#65;</b><c/><d><e> 1 </e></d>\n</a>\n").expect("parse");
+        let root =
+            parse(b"<?xml version='1.0'?>\n<a>\n  <b>x &amp; &#65;</b><c/><d><e> 1 </e></d>\n</a>\n").expect("parse");
         assert_eq!(root.child_text("b"), Some("x & A"));
         assert_eq!(root.child_text("c"), Some(""));
         assert_eq!(root.child("d").and_then(|d| d.child_text("e")), Some(" 1 "));

@@ -116,3 +116,18 @@ impl Service {
         })
     }
 }
+
+impl Service {
+    /// Sets an account's state directly (the console's activate and disable).
+    pub fn set_user_status(&self, actor: &Actor, name: &str, status: UserStatus) -> Result<(), ServiceError> {
+        let now = self.now();
+        self.store.write(|db| {
+            let user = user_for(db, actor, name, Requires::Exists)?;
+            db.set_user_field(user.id, UserField::Status, status.as_str(), now)?;
+            if status == UserStatus::Activated {
+                db.set_user_field(user.id, UserField::ActivationCodeHash, None::<String>, now)?;
+            }
+            audit(db, now, actor, "set-user-status", &user.username, status.as_str())
+        })
+    }
+}

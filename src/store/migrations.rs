@@ -66,7 +66,7 @@ CREATE INDEX users_by_activation ON users(activation_code_hash) WHERE activation
 -- Substring search (searchuser's *term* and *term) through a trigram index over the
 -- folded columns; exact and prefix searches use the b-tree indexes above.
 CREATE VIRTUAL TABLE user_search USING fts5(
-    username_key, email_key, content = 'users', content_rowid = 'id', tokenize = 'trigram case_sensitive 1', detail = 'column'
+    username_key, email_key, content = 'users', content_rowid = 'id', tokenize = 'trigram case_sensitive 1'
 );
 CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
     INSERT INTO user_search(rowid, username_key, email_key) VALUES (new.id, new.username_key, new.email_key);

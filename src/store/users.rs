@@ -169,7 +169,7 @@ impl Db<'_> {
         self.one_user("u.activation_code_hash = ?2 AND u.distributor_id = ?1", params![distributor.0, hash])
     }
 
-    /// Whether another user of the distributor has this e-mail, as address or as pending change.
+    /// Whether another user of the distributor has this e-mail address (pending changes do not count).
     pub fn email_in_use(
         &self,
         distributor: DistributorId,
@@ -179,10 +179,7 @@ impl Db<'_> {
         let except = except.map_or(0, |u| u.0);
         let found: Option<i64> = self
             .conn
-            .prepare_cached(
-                "SELECT id FROM users WHERE distributor_id = ?1 AND id != ?3 \
-                 AND (email_key = ?2 OR lower(pending_email) = ?2) LIMIT 1",
-            )?
+            .prepare_cached("SELECT id FROM users WHERE distributor_id = ?1 AND email_key = ?2 AND id != ?3 LIMIT 1")?
             .query_row(params![distributor.0, email_key, except], |r| r.get(0))
             .optional()?;
         Ok(found.is_some())
