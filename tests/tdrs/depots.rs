@@ -52,10 +52,10 @@ async fn setdepotforuser_and_getdefaultdepotdata() {
 async fn setdepotforuser_accepts_the_host_servers_depot_file() {
     let w = World::start().await;
     w.user("alice");
-    let body = format!(
+    let body = String::from(
         "<?xml version='1.0' encoding='UTF-8' ?><teamdrive><apiversion>1.0.005</apiversion><command>setdepotforuser</command>\
          <requesttime>0</requesttime><username>alice</username><depot><depotid>77</depotid><hosturl>https://h.example</hosturl>\
-         <disclimit>1024</disclimit></depot></teamdrive>"
+         <disclimit>1024</disclimit></depot></teamdrive>",
     );
     let sum = keydesk::protocol::tdrs::checksum::checksum(body.as_bytes(), &w.acme_salt);
     let answer = w.acme.post_raw(body.into_bytes(), &sum).await.expect("answer");
