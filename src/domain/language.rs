@@ -2,7 +2,8 @@
 //!
 //! The Registration Server documentation says "ISO 3166 codes", but the values its
 //! clients send are two-letter language codes (`de`, `en`, `fr`), so keydesk accepts
-//! ISO 639-1 codes, optionally with a region (`en-US`, `pt_BR`), and stores them lower-cased.
+//! ISO 639-1 codes, optionally with a region (`en-US`, `pt_BR`), and stores them as
+//! `xx` or `xx-YY`.
 
 const ISO_639_1: &str = "aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr \
 cs cu cv cy da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu \

@@ -236,9 +236,9 @@ impl Features {
         Some(Self(tier | self.addons() | requested.addons()))
     }
 
-    /// The features after downgrading to `requested`: a lower or equal edition replaces
-    /// the current one, add-ons named in `requested` are removed, except that a
-    /// request of only add-ons removes exactly those. `None` when `requested` is a higher edition.
+    /// The features after downgrading to `requested`: an edition (with add-ons) is the
+    /// target set, keeping only the add-ons it names and that the license had; a request of
+    /// add-ons only removes exactly those. `None` when `requested` is a higher edition.
     pub fn downgraded(self, requested: Self) -> Option<Self> {
         if requested.tier_bits() != 0 {
             if requested.tier() > self.tier() {

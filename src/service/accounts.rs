@@ -39,8 +39,8 @@ pub struct UserSearch {
     pub start_id: i64,
 }
 
-/// One found user. For another distributor's user only the username, status,
-/// distributor and dates are filled in.
+/// One found user. For another distributor's user only the id, username, status,
+/// distributor and creation date are filled in.
 #[derive(Debug, Clone)]
 pub struct SearchHit {
     pub user: User,
@@ -200,6 +200,9 @@ impl Service {
             let user = db
                 .user_by_activation_code(distributor, &hash_code(code))?
                 .ok_or(ServiceError::ActivationCodeNotFound)?;
+            if user.status != UserStatus::Inactive {
+                return Err(ServiceError::WrongActivationCode);
+            }
             self.activate_in(db, actor, &user, now)
         })
     }
@@ -225,7 +228,13 @@ impl Service {
         let query = SearchQuery {
             username: pattern(&search.username)?,
             email: pattern(&search.email)?,
-            only_distributor: if search.only_own { actor.distributor() } else { None },
+            // Other distributors' addresses are never searchable: a term on the e-mail
+            // looks at the actor's own users only, so an address cannot be tied to a username.
+            only_distributor: if search.only_own || !search.email.trim().is_empty() {
+                actor.distributor()
+            } else {
+                None
+            },
             after: search.start_id.max(0),
             limit: SEARCH_MAXIMUM,
         };
@@ -244,6 +253,7 @@ impl Service {
                         user.email.clear();
                         user.reference.clear();
                         user.department.clear();
+                        user.language.clear();
                         user.pending_email = None;
                     }
                     let devices = if search.show_devices && own { Some(db.devices_of_user(user.id)?) } else { None };

@@ -306,7 +306,7 @@ impl Service {
             if let Some(limit) = change.limit {
                 let (new, old) = (seats(limit), seats(license.limit));
                 let fits = if up { new >= old } else { new <= old && new >= u64::from(license.used) };
-                if !fits || (license.product == ProductKind::Client && limit.is_unlimited() && !up) {
+                if !fits || (license.product == ProductKind::Client && limit.is_unlimited()) {
                     return Err(failed());
                 }
             }
@@ -337,7 +337,7 @@ impl Service {
         self.store.read(|db| {
             let user = user_for(db, actor, name, Requires::Activated)?;
             let licenses = match number {
-                Some(number) => vec![active_license(db, actor, number)?],
+                Some(number) => vec![owned_license(db, actor, &user, Some(number), self.now())?],
                 None => db.licenses_of_user(user.id)?,
             };
             let used: Vec<License> = licenses

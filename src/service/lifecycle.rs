@@ -8,7 +8,7 @@ use super::{Actor, Requires, Service, ServiceError, audit, resolve_user, user_fo
 use crate::domain::distributor::DistributorCode;
 use crate::domain::mail::MailKind;
 use crate::domain::secret::activation_code;
-use crate::domain::user::{DeviceId, UserStatus};
+use crate::domain::user::{DeviceId, UserStatus, fold_key};
 use crate::store::UserField;
 
 impl Service {
@@ -110,6 +110,9 @@ impl Service {
             let code = DistributorCode::parse(target).map_err(|_| ServiceError::InvalidDistributor)?;
             let target = db.distributor_by_code(&code)?.ok_or(ServiceError::InvalidDistributor)?;
             let user = user_for(db, &Actor::Owner, name, Requires::Exists)?;
+            if target.settings.unique_email && db.email_in_use(target.id, &fold_key(&user.email), Some(user.id))? {
+                return Err(ServiceError::EmailTaken);
+            }
             db.set_user_field(user.id, UserField::Distributor, target.id.0, now)?;
             db.move_user_licenses(user.id, target.id, now)?;
             audit(db, now, actor, "set-distributor", &user.username, code.as_str())

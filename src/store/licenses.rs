@@ -161,7 +161,7 @@ impl Db<'_> {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE licenses SET user_id = ?2, is_default = CASE WHEN ?2 IS NULL THEN 0 ELSE is_default END, \
+            "UPDATE licenses SET user_id = ?2, is_default = CASE WHEN user_id IS ?2 THEN is_default ELSE 0 END, \
              assigned_at = CASE WHEN ?2 IS NULL THEN assigned_at ELSE coalesce(assigned_at, ?3) END, updated_at = ?3 \
              WHERE id = ?1",
             params![id.0, owner.map(|u| u.0), to_millis(now)],

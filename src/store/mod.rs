@@ -211,3 +211,67 @@ pub(crate) fn to_millis(at: DateTime<Utc>) -> i64 {
 pub(crate) fn from_millis(millis: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(millis).single().unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fresh(dir: &tempfile::TempDir) -> PathBuf {
+        dir.path().join("t.sqlite")
+    }
+
+    #[test]
+    fn a_new_file_is_migrated_in_wal_mode_with_foreign_keys() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&fresh(&dir), &DataKey::generate()).expect("open");
+        let conn = store.writer.lock().expect("lock");
+        let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0)).expect("version");
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0)).expect("mode");
+        let fk: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).expect("fk");
+        assert_eq!((version, mode.as_str(), fk), (MIGRATIONS.len() as i64, "wal", true));
+    }
+
+    #[test]
+    fn reopening_keeps_data_and_needs_the_same_key() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = DataKey::generate();
+        drop(Store::open(&fresh(&dir), &key).expect("open"));
+        assert!(Store::open(&fresh(&dir), &key).is_ok());
+        assert!(matches!(Store::open(&fresh(&dir), &DataKey::generate()), Err(StoreError::WrongDataKey)));
+    }
+
+    #[test]
+    fn a_file_from_a_newer_keydesk_is_refused_and_left_untouched() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = fresh(&dir);
+        drop(Store::open(&path, &DataKey::generate()).expect("open"));
+        {
+            let conn = Connection::open(&path).expect("raw");
+            conn.pragma_update(None, "user_version", 99).expect("bump");
+            conn.pragma_update(None, "journal_mode", "DELETE").expect("checkpoint");
+        }
+        let before = std::fs::read(&path).expect("read");
+        let error = Store::open(&path, &DataKey::generate()).err().expect("refused");
+        assert!(matches!(error, StoreError::NewerSchema { found: 99, .. }), "{error}");
+        assert!(error.to_string().contains("newer keydesk"), "{error}");
+        assert_eq!(std::fs::read(&path).expect("read"), before, "the file was not changed");
+        assert!(!dir.path().join("t.sqlite-wal").exists());
+    }
+
+    #[test]
+    fn another_applications_database_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = fresh(&dir);
+        Connection::open(&path).expect("raw").execute_batch("CREATE TABLE notes (body TEXT)").expect("create");
+        assert!(matches!(Store::open(&path, &DataKey::generate()), Err(StoreError::ForeignFile { .. })));
+    }
+
+    #[test]
+    fn readers_cannot_write() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&fresh(&dir), &DataKey::generate()).expect("open");
+        let result: Result<(), StoreError> =
+            store.read(|db| Ok(db.conn.execute_batch("INSERT INTO meta (key, value) VALUES ('x', 'y')")?));
+        assert!(result.is_err());
+    }
+}

@@ -242,6 +242,8 @@ impl Db<'_> {
     }
 
     pub fn delete_user(&self, id: UserId) -> Result<(), StoreError> {
+        // Licenses kept without an owner stop being anyone's default license.
+        self.conn.execute("UPDATE licenses SET is_default = 0 WHERE user_id = ?1", [id.0])?;
         self.conn.execute("DELETE FROM users WHERE id = ?1", [id.0])?;
         Ok(())
     }

@@ -439,3 +439,27 @@ async fn license_changes_answer_unknown_and_inactive_users() {
     w.expect(Request::GetDefaultLicense { username: "nobody".into() }, -30100, "Username does not exists").await;
     w.expect(Request::GetDefaultDepotData { username: "nobody".into() }, -30100, "Username does not exists").await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn activateclient_does_not_activate_a_disabled_account() {
+    let w = World::start().await;
+    w.ok(register("alice", "alice@example.com", PASSWORD)).await;
+    let code = w.secret_in_last_mail("alice@example.com");
+    w.service
+        .set_user_status(&keydesk::service::Actor::Distributor(w.acme_id), "alice", UserStatus::Disabled)
+        .expect("disable");
+    w.expect(Request::ActivateClient { activationcode: code }, -30106, "Wrong activation code").await;
+    w.expect(login("alice", PASSWORD), -30119, "Account is disabled").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn setdistributor_keeps_addresses_unique_at_the_target() {
+    let w = World::start().await;
+    w.user("mover");
+    w.user_of(w.beta_id, "twinuser");
+    w.service
+        .set_email(&keydesk::service::Actor::Distributor(w.beta_id), "twinuser", "mover@example.com")
+        .expect("same address at BETA");
+    let request = Request::SetDistributor { username: "mover".into(), newdistributor: "BETA".into() };
+    w.expect(request, -30104, "Email already exists").await;
+}

@@ -374,3 +374,43 @@ async fn cancellicense_reduces_or_cancels_but_not_below_use() {
     let other = w.license(Some("heiress"), "personal", 1).await;
     w.expect(Request::CancelLicense { username: None, number: other, limit: None }, -30206, "Limit unknown").await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_former_default_license_can_be_given_to_a_user_who_has_one() {
+    let w = World::start().await;
+    w.user("leaver");
+    w.user("stayer");
+    w.device("stayer", "pc");
+    let reply = w.ok(Request::GetDefaultLicense { username: "leaver".into() }).await;
+    let number = reply.licenses()[0].number.clone();
+    w.ok(Request::RemoveUser { username: "leaver".into(), deletelicense: false, deletedepot: false }).await;
+    w.ok(Request::AssignUserToLicense { username: "stayer".into(), number: number.clone() }).await;
+    assert!(!w.license_of("stayer", &number).await.isdefault);
+    let default = w.ok(Request::GetDefaultLicense { username: "stayer".into() }).await;
+    assert_ne!(default.licenses()[0].number, number);
+    // Moving someone's default license to another user: it is not their default there.
+    w.user("third");
+    let stayer_default = default.licenses()[0].number.clone();
+    w.ok(Request::AssignUserToLicense { username: "third".into(), number: stayer_default.clone() }).await;
+    assert!(!w.license_of("third", &stayer_default).await.isdefault);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upgrade_cannot_make_a_client_license_unlimited() {
+    let w = World::start().await;
+    w.user("alice");
+    let number = w.license(Some("alice"), "personal", 2).await;
+    let request =
+        Request::UpgradeLicense { username: "alice".into(), number, featurevalue: None, limit: Some("0".into()) };
+    w.expect(request, -30202, "License upgrade failed").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn getusedlicense_with_a_number_needs_the_users_own_license() {
+    let w = World::start().await;
+    w.user("alice");
+    w.user("bobby");
+    let number = w.license(Some("alice"), "personal", 2).await;
+    w.expect(Request::GetUsedLicense { username: "bobby".into(), number: Some(number) }, -30201, "Unknown License")
+        .await;
+}

@@ -5,6 +5,7 @@ mod accounts;
 mod credentials;
 mod depots;
 mod licenses;
+mod mail;
 mod tenancy;
 mod transport;
 mod world;

@@ -126,16 +126,19 @@ async fn another_distributors_users_and_licenses_are_out_of_reach() {
     assert_eq!(users.len(), 1);
     assert_eq!((users[0].email.as_str(), users[0].reference.as_str(), users[0].distributor.as_str()), ("", "", "BETA"));
     assert_eq!(users[0].devices.as_deref(), Some(&[][..]));
-    let by_mail = w
-        .ok(Request::SearchUser {
-            username: String::new(),
-            email: "victim@example.com".into(),
-            startid: String::new(),
-            showdevice: false,
-            onlyownusers: true,
-        })
-        .await;
-    assert!(by_mail.to_xml().contains("<total>0</total>"));
+    assert_eq!(users[0].language, "");
+    for only_own in [true, false] {
+        let by_mail = w
+            .ok(Request::SearchUser {
+                username: String::new(),
+                email: "victim@example.com".into(),
+                startid: String::new(),
+                showdevice: false,
+                onlyownusers: only_own,
+            })
+            .await;
+        assert!(by_mail.to_xml().contains("<total>0</total>"), "an address never leads to another distributor's user");
+    }
 
     // Nothing changed for BETA.
     let after = ok(&w.beta, Request::GetUserData { username: "victim".into() }).await;

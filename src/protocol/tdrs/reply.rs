@@ -315,7 +315,7 @@ impl Reply {
                     reference: text(child, "reference"),
                     department: text(child, "department"),
                 }),
-                "licensedata" if child.child("license").is_some() => {
+                "licensedata" if child.child("license").is_some() || child.children.is_empty() => {
                     Block::Licenses(child.children_named("license").map(read_license).collect())
                 }
                 "licensedata" => Block::License(read_license(child)),

@@ -108,19 +108,14 @@ impl WireField for Option<DepotField> {
     fn read(root: &Element, tags: &[&str]) -> Self {
         if let Some(depot) = tags.iter().find_map(|tag| root.child(tag)) {
             // The depot file may arrive as child elements or as escaped XML text.
-            let parsed;
-            let file = if depot.children.is_empty() {
-                parsed = parse(depot.text.as_bytes()).ok()?;
-                &parsed
-            } else {
-                depot
-            };
-            let field = DepotField {
-                depot_id: first_text(file, &DEPOT_ID_TAGS).unwrap_or_default().trim().to_owned(),
-                host_url: first_text(file, &HOST_URL_TAGS).unwrap_or_default().trim().to_owned(),
-                raw: depot.inner_xml(),
-            };
-            return Some(field);
+            let parsed = if depot.children.is_empty() { parse(depot.text.as_bytes()).ok() } else { None };
+            if let Some(file) = if depot.children.is_empty() { parsed.as_ref() } else { Some(depot) } {
+                return Some(DepotField {
+                    depot_id: first_text(file, &DEPOT_ID_TAGS).unwrap_or_default().trim().to_owned(),
+                    host_url: first_text(file, &HOST_URL_TAGS).unwrap_or_default().trim().to_owned(),
+                    raw: depot.inner_xml(),
+                });
+            }
         }
         let depot_id = first_text(root, &DEPOT_ID_TAGS[..1])?;
         let host_url = first_text(root, &HOST_URL_TAGS[..1]).unwrap_or_default();

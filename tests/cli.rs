@@ -1,0 +1,110 @@
+//! The `keydesk` binary as an operator uses it: `admin distributor add`, then `serve`,
+//! a request over HTTP, and a clean stop on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use keydesk::client::tdrs::TdrsClient;
+use keydesk::protocol::tdrs::reply::Reply;
+use keydesk::protocol::tdrs::request::Request;
+
+fn keydesk() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_keydesk"));
+    command.env_remove("KEYDESK_DATA_KEY").env("RUST_LOG", "info");
+    command
+}
+
+#[test]
+fn help_explains_the_commands() {
+    let output = keydesk().arg("--help").output().expect("run");
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    for word in ["serve", "admin", "Registration Server"] {
+        assert!(text.contains(word), "--help lacks {word}: {text}");
+    }
+    let output = keydesk().args(["admin", "distributor", "add", "--help"]).output().expect("run");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("--ip"));
+}
+
+#[test]
+fn a_bad_distributor_code_is_explained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.sqlite");
+    let output = keydesk()
+        .args(["admin", "--db"])
+        .arg(&db)
+        .args(["distributor", "add", "TOO-LONG", "--name", "X"])
+        .output()
+        .expect("run");
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("exactly 4 characters"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_then_serve_then_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.sqlite");
+    let output = keydesk()
+        .args(["admin", "--db"])
+        .arg(&db)
+        .args(["distributor", "add", "ACME", "--name", "Acme", "--ip", "127.0.0.1", "--default"])
+        .output()
+        .expect("admin");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let salt =
+        stdout.lines().find_map(|l| l.split(": ").nth(1).filter(|s| s.len() == 32)).expect("salt line").to_owned();
+    assert!(dir.path().join("k.sqlite.key").exists(), "the data key file was created beside the database");
+
+    let mut child = keydesk()
+        .args(["serve", "--db"])
+        .arg(&db)
+        .args(["--listen", "127.0.0.1:0"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    // Read the log on a thread, so that a server that never starts fails the test instead of hanging it.
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(30);
+    let address = loop {
+        let line = rx.recv_timeout(wait).expect("the server logs its address within 30 s");
+        if let Some(rest) = line.split("address=").nth(1) {
+            break rest.split_whitespace().next().expect("address").to_owned();
+        }
+    };
+    let client = TdrsClient::new(format!("http://{address}/pbas/td2api/api/api.htm"), &salt).expect("client");
+    let request = Request::RegisterUser {
+        username: "alice".into(),
+        useremail: "alice@example.com".into(),
+        password: "secret-password-1".into(),
+        language: None,
+        reference: String::new(),
+        department: String::new(),
+    };
+    let reply = client.call(request).await.expect("reply");
+    assert!(matches!(reply, Reply::Success(_)), "{reply:?}");
+
+    // SIGTERM: the server finishes and exits successfully.
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let mut log = String::new();
+    while let Ok(line) = rx.recv_timeout(wait) {
+        log.push_str(&line);
+        log.push('\n');
+    }
+    let status = tokio::task::spawn_blocking(move || child.wait()).await.expect("join").expect("wait");
+    assert!(status.success(), "exit {status:?}\n{log}");
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(log.contains("command=\"registeruser\"") || log.contains("command=registeruser"), "{log}");
+    for secret in [salt.as_str(), "secret-password-1"] {
+        assert!(!log.contains(secret), "a secret reached the log:\n{log}");
+    }
+}
