@@ -75,34 +75,22 @@ fn ips_text(settings: &DistributorSettings) -> String {
 }
 
 impl Db<'_> {
+    /// Inserts a distributor; its settings are written by [`Db::update_distributor`], so
+    /// there is one place that maps them to columns.
     pub fn insert_distributor(&self, new: &NewDistributor) -> Result<DistributorId, StoreError> {
-        let s = &new.settings;
         self.conn.execute(
-            "INSERT INTO distributors (code, name, is_default, salt_sealed, allowed_ips, allow_select, redirect_url, \
-             create_default_license, min_password_length, username_min_length, username_charset, email_as_reference, \
-             activation_without_email, unique_email, depot_host_url, request_window_secs, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            "INSERT INTO distributors (code, name, is_default, salt_sealed, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 new.code.as_str(),
                 new.name,
                 new.is_default,
                 self.sealer.seal(&new.salt),
-                ips_text(s),
-                s.allow_select,
-                s.redirect_url,
-                s.create_default_license,
-                s.min_password_length,
-                s.username_rules.min_length,
-                s.username_rules.charset.as_str(),
-                s.email_as_reference,
-                s.activation_without_email,
-                s.unique_email,
-                s.depot_host_url,
-                s.request_window_secs,
-                to_millis(new.created_at),
+                to_millis(new.created_at)
             ],
         )?;
-        Ok(DistributorId(self.conn.last_insert_rowid()))
+        let id = DistributorId(self.conn.last_insert_rowid());
+        self.update_distributor(id, &DistributorUpdate { name: new.name.clone(), settings: new.settings.clone() })?;
+        Ok(id)
     }
 
     pub fn update_distributor(&self, id: DistributorId, update: &DistributorUpdate) -> Result<(), StoreError> {

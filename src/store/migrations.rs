@@ -33,6 +33,7 @@ CREATE TABLE distributors (
     depot_host_url           TEXT,
     request_window_secs      INTEGER NOT NULL DEFAULT 0,
     next_magic_number        INTEGER NOT NULL DEFAULT 1000,
+    user_count               INTEGER NOT NULL DEFAULT 0,
     created_at               INTEGER NOT NULL
 ) STRICT;
 CREATE UNIQUE INDEX distributors_one_default ON distributors(is_default) WHERE is_default = 1;
@@ -68,6 +69,22 @@ CREATE INDEX users_by_activation ON users(activation_code_hash) WHERE activation
 CREATE VIRTUAL TABLE user_search USING fts5(
     username_key, email_key, content = 'users', content_rowid = 'id', tokenize = 'trigram case_sensitive 1'
 );
+-- How many trigram-index rows hold each trigram, per column: the search picks the rarest
+-- trigrams of a term, so that a long term made of common pieces stays fast.
+CREATE VIRTUAL TABLE user_search_terms USING fts5vocab(user_search, 'col');
+
+-- Users per distributor, so that listing all of a distributor's users knows its total at once.
+CREATE TRIGGER users_count_insert AFTER INSERT ON users BEGIN
+    UPDATE distributors SET user_count = user_count + 1 WHERE id = new.distributor_id;
+END;
+CREATE TRIGGER users_count_delete AFTER DELETE ON users BEGIN
+    UPDATE distributors SET user_count = user_count - 1 WHERE id = old.distributor_id;
+END;
+CREATE TRIGGER users_count_move AFTER UPDATE OF distributor_id ON users BEGIN
+    UPDATE distributors SET user_count = user_count - 1 WHERE id = old.distributor_id;
+    UPDATE distributors SET user_count = user_count + 1 WHERE id = new.distributor_id;
+END;
+
 CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
     INSERT INTO user_search(rowid, username_key, email_key) VALUES (new.id, new.username_key, new.email_key);
 END;

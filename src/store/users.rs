@@ -259,34 +259,102 @@ impl Db<'_> {
     }
 
     /// The searchuser query. Exact and prefix terms use the b-tree indexes; suffix and
-    /// substring terms go through the trigram index, then an exact check.
+    /// substring terms ask the trigram index for rows holding the term's rarest trigrams,
+    /// then check the whole term exactly.
     pub fn search_users(&self, query: &SearchQuery) -> Result<SearchPage, StoreError> {
         let mut filter = SearchFilter::default();
         let mut fts = Vec::new();
         for (column, pattern) in [("username_key", &query.username), ("email_key", &query.email)] {
             if let Some(pattern) = pattern {
-                filter.add(column, pattern, &mut fts);
+                self.add_search_term(&mut filter, column, pattern, &mut fts)?;
             }
         }
         if !fts.is_empty() {
             filter.conditions.push("u.id IN (SELECT rowid FROM user_search WHERE user_search MATCH ?)".into());
             filter.args.push(Value::Text(fts.join(" AND ")));
         }
+        let has_terms = !filter.conditions.is_empty();
         if let Some(d) = query.only_distributor {
-            filter.conditions.push("u.distributor_id = ?".into());
+            // With a term, the term's index is the selective one: `+` keeps the planner
+            // from walking the distributor's index instead.
+            filter.conditions.push(if has_terms { "+u.distributor_id = ?" } else { "u.distributor_id = ?" }.into());
             filter.args.push(Value::Integer(d.0));
         }
         let base = if filter.conditions.is_empty() { "1".to_owned() } else { filter.conditions.join(" AND ") };
-        let total: i64 = self
-            .conn
-            .prepare_cached(&format!("SELECT count(*) FROM users u WHERE {base}"))?
-            .query_row(params_from_iter(filter.args.iter()), |r| r.get(0))?;
+        let total = match (has_terms, query.only_distributor) {
+            (false, Some(d)) => {
+                self.conn.query_row("SELECT user_count FROM distributors WHERE id = ?1", [d.0], |r| r.get(0))?
+            }
+            (false, None) => self.conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?,
+            (true, _) => self
+                .conn
+                .prepare_cached(&format!("SELECT count(*) FROM users u WHERE {base}"))?
+                .query_row(params_from_iter(filter.args.iter()), |r| r.get::<_, i64>(0))?,
+        };
         let mut page_args = filter.args.clone();
         page_args.push(Value::Integer(query.after));
         page_args.push(Value::Integer(i64::from(query.limit)));
         let users =
             self.many_users(&format!("{base} AND u.id > ? ORDER BY u.id LIMIT ?"), params_from_iter(page_args.iter()))?;
         Ok(SearchPage { users, total: total as u64 })
+    }
+
+    fn add_search_term(
+        &self,
+        filter: &mut SearchFilter,
+        column: &str,
+        pattern: &SearchPattern,
+        fts: &mut Vec<String>,
+    ) -> Result<(), StoreError> {
+        let text = pattern.text().to_owned();
+        match pattern {
+            SearchPattern::Exact(_) => {
+                filter.conditions.push(format!("u.{column} = ?"));
+                filter.args.push(Value::Text(text));
+            }
+            SearchPattern::Prefix(_) => {
+                filter.conditions.push(format!("u.{column} >= ? AND u.{column} < ?"));
+                filter.args.push(Value::Text(text.clone()));
+                filter.args.push(Value::Text(format!("{text}{}", char::MAX)));
+            }
+            SearchPattern::Suffix(_) | SearchPattern::Contains(_) => {
+                match self.rarest_trigrams(column, &text)? {
+                    // A trigram no row holds: nothing can match.
+                    None => filter.conditions.push("0".into()),
+                    Some(grams) => {
+                        fts.extend(grams.iter().map(|g| format!("{column} : \"{}\"", g.replace('"', "\"\""))))
+                    }
+                }
+                if matches!(pattern, SearchPattern::Suffix(_)) {
+                    filter.conditions.push(format!("substr(u.{column}, -?) = ?"));
+                    filter.args.push(Value::Integer(text.chars().count() as i64));
+                } else {
+                    filter.conditions.push(format!("instr(u.{column}, ?) > 0"));
+                }
+                filter.args.push(Value::Text(text));
+            }
+        }
+        Ok(())
+    }
+
+    /// Up to three of the term's trigrams held by the fewest rows of `column`; `None` when
+    /// one of them is held by none.
+    fn rarest_trigrams(&self, column: &str, text: &str) -> Result<Option<Vec<String>>, StoreError> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut grams: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
+        grams.sort();
+        grams.dedup();
+        let mut stmt = self.conn.prepare_cached("SELECT doc FROM user_search_terms WHERE term = ?1 AND col = ?2")?;
+        let mut counted = Vec::with_capacity(grams.len());
+        for gram in grams {
+            let docs: i64 = stmt.query_row(params![gram, column], |r| r.get(0)).optional()?.unwrap_or(0);
+            if docs == 0 {
+                return Ok(None);
+            }
+            counted.push((docs, gram));
+        }
+        counted.sort();
+        Ok(Some(counted.into_iter().take(3).map(|(_, gram)| gram).collect()))
     }
 }
 
@@ -296,28 +364,95 @@ struct SearchFilter {
     args: Vec<Value>,
 }
 
-impl SearchFilter {
-    fn add(&mut self, column: &str, pattern: &SearchPattern, fts: &mut Vec<String>) {
-        let text = pattern.text().to_owned();
-        match pattern {
-            SearchPattern::Exact(_) => {
-                self.conditions.push(format!("u.{column} = ?"));
-                self.args.push(Value::Text(text));
-            }
-            SearchPattern::Prefix(_) => {
-                self.conditions.push(format!("u.{column} >= ? AND u.{column} < ?"));
-                self.args.push(Value::Text(text.clone()));
-                self.args.push(Value::Text(format!("{text}{}", char::MAX)));
-            }
-            SearchPattern::Suffix(_) | SearchPattern::Contains(_) => {
-                // A trigram phrase matches the term as a substring; a suffix is checked after.
-                fts.push(format!("{column} : \"{}\"", text.replace('"', "\"\"")));
-                if matches!(pattern, SearchPattern::Suffix(_)) {
-                    self.conditions.push(format!("substr(u.{column}, -?) = ?"));
-                    self.args.push(Value::Integer(text.chars().count() as i64));
-                    self.args.push(Value::Text(text));
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+    use crate::domain::user::fold_key;
+    use crate::store::{DataKey, NewDistributor, Store};
+
+    /// The SQL search agrees with `SearchPattern::matches` on awkward names.
+    #[test]
+    fn search_agrees_with_the_pattern_rules() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("s.sqlite"), &DataKey::generate()).expect("store");
+        let names = [
+            "alice",
+            "Alicia",
+            "malice",
+            "bob_smith",
+            "bob%smith",
+            "bobxsmith",
+            "quote\"name",
+            "star*name",
+            "jürgen",
+            "JÜRGEN2",
+            "ab",
+            "aaaa",
+            "aaab",
+            "baaa",
+            "x.y@z",
+            "smith",
+            "smithsmith",
+        ];
+        let distributor = store
+            .write(|db| {
+                let id = db.insert_distributor(&NewDistributor {
+                    code: crate::domain::distributor::DistributorCode::parse("TEST").expect("code"),
+                    name: "t".into(),
+                    is_default: false,
+                    salt: "s".into(),
+                    settings: Default::default(),
+                    created_at: Utc::now(),
+                })?;
+                for name in names {
+                    let email = format!("{name}@mail.example");
+                    db.insert_user(&NewUser {
+                        distributor: id,
+                        username: name.into(),
+                        username_key: fold_key(name),
+                        email_key: fold_key(&email),
+                        email,
+                        password_hash: String::new(),
+                        status: UserStatus::Activated,
+                        language: "en".into(),
+                        reference: String::new(),
+                        department: String::new(),
+                        activation_code_hash: None,
+                        created_at: Utc::now(),
+                    })?;
                 }
-            }
+                Ok::<_, StoreError>(id)
+            })
+            .expect("seed");
+        let terms = [
+            "alice", "ali*", "*lice", "*lic*", "*b_s*", "*b%s*", "*e\"n*", "*r*n*", "jür*", "*ürg*", "*aaa", "*aaa*",
+            "aaa*", "*smith", "*h@m*", "*zzz*", "smi*",
+        ];
+        for term in terms {
+            let pattern = SearchPattern::parse(term).expect("pattern");
+            let query = SearchQuery {
+                username: Some(pattern.clone()),
+                only_distributor: Some(distributor),
+                limit: 100,
+                ..SearchQuery::default()
+            };
+            let page = store.read(|db| db.search_users(&query)).expect("search");
+            let mut found: Vec<String> = page.users.iter().map(|u| u.username.clone()).collect();
+            found.sort();
+            let mut expected: Vec<String> =
+                names.iter().filter(|n| pattern.matches(&fold_key(n))).map(|n| (*n).to_owned()).collect();
+            expected.sort();
+            assert_eq!(found, expected, "{term}");
+            assert_eq!(page.total as usize, expected.len(), "{term}");
+            let email_query = SearchQuery {
+                email: Some(SearchPattern::parse("*@mail.example").expect("pattern")),
+                username: Some(pattern),
+                limit: 100,
+                ..SearchQuery::default()
+            };
+            assert_eq!(store.read(|db| db.search_users(&email_query)).expect("search").total as usize, expected.len());
         }
     }
 }

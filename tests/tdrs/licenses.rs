@@ -9,10 +9,10 @@ async fn createlicense_answers_intresult_and_the_number() {
     let w = World::start().await;
     w.user("alice");
     let mut request = create_license("alice", "client", "yearly", "professional", Some("5"));
-    if let Request::CreateLicense { licensereference, contractnumber, changeid, .. } = &mut request {
-        *licensereference = "ref-1".into();
-        *contractnumber = "C-99".into();
-        *changeid = "chg-1".into();
+    if let Request::CreateLicense { terms, .. } = &mut request {
+        terms.licensereference = "ref-1".into();
+        terms.contractnumber = "C-99".into();
+        terms.changeid = "chg-1".into();
     }
     let reply = w.ok(request).await;
     assert_eq!(crate::world::int_result(&reply), Some(0));
@@ -43,8 +43,8 @@ async fn createlicense_errors() {
         w.expect(request, code, message).await;
     }
     let mut dated = create_license("alice", "client", "permanent", "personal", None);
-    if let Request::CreateLicense { validuntil, .. } = &mut dated {
-        *validuntil = Some("2026-12-31".into());
+    if let Request::CreateLicense { terms, .. } = &mut dated {
+        terms.validuntil = Some("2026-12-31".into());
     }
     w.expect(dated, -30122, "Invalid date").await;
 }
@@ -58,8 +58,8 @@ async fn createlicensewithoutuser_errors_and_server_unlimited() {
     w.expect(create_license_without_user("client", "permanent", "gold", None), -30205, "Feature unknown").await;
     w.expect(create_license_without_user("client", "permanent", "personal", Some("x")), -30206, "Limit unknown").await;
     let mut dated = create_license_without_user("client", "permanent", "personal", None);
-    if let Request::CreateLicenseWithoutUser { validuntil, .. } = &mut dated {
-        *validuntil = Some("31.02.2026".into());
+    if let Request::CreateLicenseWithoutUser { terms } = &mut dated {
+        terms.validuntil = Some("31.02.2026".into());
     }
     w.expect(dated, -30122, "Invalid date").await;
     let reply = w.ok(create_license_without_user("server", "monthly", "enterprise", Some("0000"))).await;

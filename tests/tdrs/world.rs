@@ -8,7 +8,7 @@ use keydesk::client::tdrs::TdrsClient;
 use keydesk::domain::distributor::{DistributorCode, DistributorId, DistributorSettings};
 use keydesk::domain::user::UserStatus;
 use keydesk::protocol::tdrs::reply::{Block, LicenseRecord, Reply};
-use keydesk::protocol::tdrs::request::Request;
+use keydesk::protocol::tdrs::request::{LicenseFields, Request};
 use keydesk::service::accounts::Registration;
 use keydesk::service::{Actor, ManualClock, Service};
 use keydesk::store::{DataKey, OutboxEntry, Store};
@@ -187,29 +187,20 @@ pub fn int_result(reply: &Reply) -> Option<i64> {
     blocks.iter().find_map(|b| if let Block::IntResult(v) = b { Some(*v) } else { None })
 }
 
-pub fn create_license(user: &str, product: &str, license_type: &str, feature: &str, limit: Option<&str>) -> Request {
-    Request::CreateLicense {
-        username: user.into(),
+pub fn terms(product: &str, license_type: &str, feature: &str, limit: Option<&str>) -> LicenseFields {
+    LicenseFields {
         productname: product.into(),
         licensetype: license_type.into(),
         featurevalue: feature.into(),
         limit: limit.map(Into::into),
-        licensereference: String::new(),
-        contractnumber: String::new(),
-        validuntil: None,
-        changeid: String::new(),
+        ..LicenseFields::default()
     }
 }
 
+pub fn create_license(user: &str, product: &str, license_type: &str, feature: &str, limit: Option<&str>) -> Request {
+    Request::CreateLicense { username: user.into(), terms: terms(product, license_type, feature, limit) }
+}
+
 pub fn create_license_without_user(product: &str, license_type: &str, feature: &str, limit: Option<&str>) -> Request {
-    Request::CreateLicenseWithoutUser {
-        productname: product.into(),
-        licensetype: license_type.into(),
-        featurevalue: feature.into(),
-        limit: limit.map(Into::into),
-        licensereference: String::new(),
-        contractnumber: String::new(),
-        validuntil: None,
-        changeid: String::new(),
-    }
+    Request::CreateLicenseWithoutUser { terms: terms(product, license_type, feature, limit) }
 }

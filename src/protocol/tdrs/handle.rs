@@ -3,7 +3,7 @@
 
 use super::codes::ErrorCode;
 use super::reply::{Block, DepotRecord, DeviceRecord, LicenseRecord, Reply, SearchUserRecord, UserRecord};
-use super::request::{DepotField, Request};
+use super::request::{DepotField, LicenseFields, Request};
 use crate::domain::date::{format_dmy, format_user_created, parse_dmy};
 use crate::domain::distributor::DistributorId;
 use crate::domain::license::{Features, License, LicenseType, ProductKind, SeatLimit};
@@ -182,26 +182,14 @@ fn terms_change(featurevalue: Option<&str>, limit: Option<&str>) -> Result<Terms
     Ok(TermsChange { features: parse_features(featurevalue)?, limit })
 }
 
-/// The text fields of createlicense as they arrived.
-struct TermsText<'a> {
-    productname: &'a str,
-    licensetype: &'a str,
-    featurevalue: &'a str,
-    limit: Option<&'a str>,
-    validuntil: Option<&'a str>,
-    reference: String,
-    contract_number: String,
-    change_id: String,
-}
-
 /// The license terms of createlicense, in the order the errors are checked.
-fn license_terms(text: TermsText<'_>) -> Result<LicenseTerms, ServiceError> {
-    let product = ProductKind::parse(text.productname).ok_or(ServiceError::ProductUnknown)?;
-    let license_type = LicenseType::parse(text.licensetype).ok_or(ServiceError::TypeUnknown)?;
-    let features = parse_features(Some(text.featurevalue))?.ok_or(ServiceError::FeatureUnknown)?;
+fn license_terms(fields: LicenseFields) -> Result<LicenseTerms, ServiceError> {
+    let product = ProductKind::parse(&fields.productname).ok_or(ServiceError::ProductUnknown)?;
+    let license_type = LicenseType::parse(&fields.licensetype).ok_or(ServiceError::TypeUnknown)?;
+    let features = parse_features(Some(&fields.featurevalue))?.ok_or(ServiceError::FeatureUnknown)?;
     let default_limit = if product == ProductKind::Server { SeatLimit(0) } else { SeatLimit(1) };
-    let limit = parse_limit(text.limit, default_limit)?;
-    let valid_until = match text.validuntil.map(str::trim).filter(|t| !t.is_empty()) {
+    let limit = parse_limit(fields.limit.as_deref(), default_limit)?;
+    let valid_until = match fields.validuntil.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         None => None,
         Some(date) => Some(parse_dmy(date).ok_or(ServiceError::InvalidDate)?),
     };
@@ -211,10 +199,22 @@ fn license_terms(text: TermsText<'_>) -> Result<LicenseTerms, ServiceError> {
         features,
         limit,
         valid_until,
-        reference: text.reference,
-        contract_number: text.contract_number,
-        change_id: text.change_id,
+        reference: fields.licensereference,
+        contract_number: fields.contractnumber,
+        change_id: fields.changeid,
     })
+}
+
+/// createlicense and createlicensewithoutuser: intresult and the new license.
+fn create(
+    service: &Service,
+    caller: &Caller,
+    owner: Option<&str>,
+    fields: LicenseFields,
+) -> Result<Vec<Block>, ServiceError> {
+    let terms = license_terms(fields)?;
+    let license = service.create_license(&caller.actor, caller.distributor, owner, &terms)?;
+    Ok(vec![Block::IntResult(0), Block::License(license_record(&license))])
 }
 
 fn ok(result: Result<(), ServiceError>) -> Result<Vec<Block>, ServiceError> {
@@ -321,53 +321,8 @@ fn dispatch(service: &Service, caller: &Caller, request: Request) -> Result<Vec<
         Request::SetInvitedUser { username, inviteduser } => {
             ok(service.set_invited_user(actor, &username, &inviteduser))
         }
-        Request::CreateLicense {
-            username,
-            productname,
-            licensetype,
-            featurevalue,
-            limit,
-            licensereference,
-            contractnumber,
-            validuntil,
-            changeid,
-        } => {
-            let terms = license_terms(TermsText {
-                productname: &productname,
-                licensetype: &licensetype,
-                featurevalue: &featurevalue,
-                limit: limit.as_deref(),
-                validuntil: validuntil.as_deref(),
-                reference: licensereference,
-                contract_number: contractnumber,
-                change_id: changeid,
-            })?;
-            let license = service.create_license(actor, caller.distributor, Some(&username), &terms)?;
-            Ok(vec![Block::IntResult(0), Block::License(license_record(&license))])
-        }
-        Request::CreateLicenseWithoutUser {
-            productname,
-            licensetype,
-            featurevalue,
-            limit,
-            licensereference,
-            contractnumber,
-            validuntil,
-            changeid,
-        } => {
-            let terms = license_terms(TermsText {
-                productname: &productname,
-                licensetype: &licensetype,
-                featurevalue: &featurevalue,
-                limit: limit.as_deref(),
-                validuntil: validuntil.as_deref(),
-                reference: licensereference,
-                contract_number: contractnumber,
-                change_id: changeid,
-            })?;
-            let license = service.create_license(actor, caller.distributor, None, &terms)?;
-            Ok(vec![Block::IntResult(0), Block::License(license_record(&license))])
-        }
+        Request::CreateLicense { username, terms } => create(service, caller, Some(&username), terms),
+        Request::CreateLicenseWithoutUser { terms } => create(service, caller, None, terms),
         Request::AssignUserToLicense { username, number } => {
             ok(service.assign_user_to_license(actor, &username, &number))
         }

@@ -133,6 +133,47 @@ impl WireField for Option<DepotField> {
     }
 }
 
+/// The terms createlicense and createlicensewithoutuser share. It reads and writes its
+/// own tags, so the tag a command table gives it is not used.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LicenseFields {
+    pub productname: String,
+    pub licensetype: String,
+    pub featurevalue: String,
+    pub limit: Option<String>,
+    pub licensereference: String,
+    /// Sent as `contractnumber`; the `contactnumber` spelling of one client is accepted.
+    pub contractnumber: String,
+    pub validuntil: Option<String>,
+    pub changeid: String,
+}
+
+impl WireField for LicenseFields {
+    fn read(root: &Element, _tags: &[&str]) -> Self {
+        Self {
+            productname: WireField::read(root, &["productname"]),
+            licensetype: WireField::read(root, &["type"]),
+            featurevalue: WireField::read(root, &["featurevalue"]),
+            limit: WireField::read(root, &["limit"]),
+            licensereference: WireField::read(root, &["licensereference", "reference"]),
+            contractnumber: WireField::read(root, &["contractnumber", "contactnumber"]),
+            validuntil: WireField::read(root, &["validuntil"]),
+            changeid: WireField::read(root, &["changeid"]),
+        }
+    }
+
+    fn write(&self, out: &mut XmlWriter, _tag: &str) {
+        self.productname.write(out, "productname");
+        self.licensetype.write(out, "type");
+        self.featurevalue.write(out, "featurevalue");
+        self.limit.write(out, "limit");
+        self.licensereference.write(out, "licensereference");
+        self.contractnumber.write(out, "contractnumber");
+        self.validuntil.write(out, "validuntil");
+        self.changeid.write(out, "changeid");
+    }
+}
+
 macro_rules! commands {
     ($( $(#[$doc:meta])* $variant:ident = $name:literal { $( $field:ident : $ty:ty = [$first:literal $(, $alt:literal)*] ),* $(,)? } )*) => {
         /// One command with its parameters.
@@ -220,18 +261,8 @@ commands! {
         depot: Option<DepotField> = ["depot", "depotfile"],
     }
     SetInvitedUser = "setinviteduser" { username: String = ["username"], inviteduser: String = ["inviteduser", "invitedusername", "invited"] }
-    CreateLicense = "createlicense" {
-        username: String = ["username"], productname: String = ["productname"], licensetype: String = ["type"],
-        featurevalue: String = ["featurevalue"], limit: Option<String> = ["limit"],
-        licensereference: String = ["licensereference", "reference"], contractnumber: String = ["contractnumber", "contactnumber"],
-        validuntil: Option<String> = ["validuntil"], changeid: String = ["changeid"],
-    }
-    CreateLicenseWithoutUser = "createlicensewithoutuser" {
-        productname: String = ["productname"], licensetype: String = ["type"], featurevalue: String = ["featurevalue"],
-        limit: Option<String> = ["limit"], licensereference: String = ["licensereference", "reference"],
-        contractnumber: String = ["contractnumber", "contactnumber"], validuntil: Option<String> = ["validuntil"],
-        changeid: String = ["changeid"],
-    }
+    CreateLicense = "createlicense" { username: String = ["username"], terms: LicenseFields = ["productname"] }
+    CreateLicenseWithoutUser = "createlicensewithoutuser" { terms: LicenseFields = ["productname"] }
     AssignUserToLicense = "assignusertolicense" { username: String = ["username"], number: String = ["number", "licensenumber", "licensekey"] }
     AssignLicenseToClient = "assignlicensetoclient" {
         username: String = ["username"], number: String = ["number", "licensenumber", "licensekey"],
