@@ -133,6 +133,7 @@ fn searches(c: &mut Criterion) {
         ("contains e-mail", String::new(), format!("*{}*", &email[6..16])),
         ("prefix username and contains e-mail", format!("{}*", &name[..8]), "*@mail42.*".into()),
         ("broad prefix (every 20th user)", format!("{}*", &name[..5]), String::new()),
+        ("broad e-mail domain (every 50th user)", String::new(), "*@mail42.example.com".into()),
     ];
     let mut group = c.benchmark_group("searchuser over 1,000,000 users");
     group.sample_size(30).measurement_time(Duration::from_secs(4)).warm_up_time(Duration::from_secs(1));

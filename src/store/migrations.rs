@@ -61,7 +61,10 @@ CREATE TABLE users (
     updated_at            INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX users_by_distributor ON users(distributor_id, id);
-CREATE INDEX users_by_email ON users(email_key);
+-- Search terms with the distributor beside them, so that "own users only" is checked in
+-- the index without reading each row.
+CREATE INDEX users_by_name ON users(username_key, distributor_id);
+CREATE INDEX users_by_email ON users(email_key, distributor_id);
 CREATE INDEX users_by_activation ON users(activation_code_hash) WHERE activation_code_hash IS NOT NULL;
 
 -- Substring search (searchuser's *term* and *term) through a trigram index over the
@@ -69,10 +72,6 @@ CREATE INDEX users_by_activation ON users(activation_code_hash) WHERE activation
 CREATE VIRTUAL TABLE user_search USING fts5(
     username_key, email_key, content = 'users', content_rowid = 'id', tokenize = 'trigram case_sensitive 1'
 );
--- How many trigram-index rows hold each trigram, per column: the search picks the rarest
--- trigrams of a term, so that a long term made of common pieces stays fast.
-CREATE VIRTUAL TABLE user_search_terms USING fts5vocab(user_search, 'col');
-
 -- Users per distributor, so that listing all of a distributor's users knows its total at once.
 CREATE TRIGGER users_count_insert AFTER INSERT ON users BEGIN
     UPDATE distributors SET user_count = user_count + 1 WHERE id = new.distributor_id;

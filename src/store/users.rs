@@ -258,15 +258,17 @@ impl Db<'_> {
         Ok(count as u64)
     }
 
-    /// The searchuser query. Exact and prefix terms use the b-tree indexes; suffix and
-    /// substring terms ask the trigram index for rows holding the term's rarest trigrams,
-    /// then check the whole term exactly.
+    /// The searchuser query. Exact and prefix terms use the b-tree indexes. Suffix and
+    /// substring terms are checked exactly on each candidate; candidates come from the
+    /// b-tree term when there is one, otherwise from the trigram index (see [`FTS_WINDOW`]).
     pub fn search_users(&self, query: &SearchQuery) -> Result<SearchPage, StoreError> {
+        let terms = [("username_key", &query.username), ("email_key", &query.email)];
+        let indexed = terms.iter().any(|(_, p)| matches!(p, Some(SearchPattern::Exact(_) | SearchPattern::Prefix(_))));
         let mut filter = SearchFilter::default();
         let mut fts = Vec::new();
-        for (column, pattern) in [("username_key", &query.username), ("email_key", &query.email)] {
+        for (column, pattern) in terms {
             if let Some(pattern) = pattern {
-                self.add_search_term(&mut filter, column, pattern, &mut fts)?;
+                filter.add(column, pattern, if indexed { None } else { Some(&mut fts) });
             }
         }
         if !fts.is_empty() {
@@ -281,7 +283,7 @@ impl Db<'_> {
             filter.args.push(Value::Integer(d.0));
         }
         let base = if filter.conditions.is_empty() { "1".to_owned() } else { filter.conditions.join(" AND ") };
-        let total = match (has_terms, query.only_distributor) {
+        let total: i64 = match (has_terms, query.only_distributor) {
             (false, Some(d)) => {
                 self.conn.query_row("SELECT user_count FROM distributors WHERE id = ?1", [d.0], |r| r.get(0))?
             }
@@ -289,7 +291,7 @@ impl Db<'_> {
             (true, _) => self
                 .conn
                 .prepare_cached(&format!("SELECT count(*) FROM users u WHERE {base}"))?
-                .query_row(params_from_iter(filter.args.iter()), |r| r.get::<_, i64>(0))?,
+                .query_row(params_from_iter(filter.args.iter()), |r| r.get(0))?,
         };
         let mut page_args = filter.args.clone();
         page_args.push(Value::Integer(query.after));
@@ -298,70 +300,49 @@ impl Db<'_> {
             self.many_users(&format!("{base} AND u.id > ? ORDER BY u.id LIMIT ?"), params_from_iter(page_args.iter()))?;
         Ok(SearchPage { users, total: total as u64 })
     }
-
-    fn add_search_term(
-        &self,
-        filter: &mut SearchFilter,
-        column: &str,
-        pattern: &SearchPattern,
-        fts: &mut Vec<String>,
-    ) -> Result<(), StoreError> {
-        let text = pattern.text().to_owned();
-        match pattern {
-            SearchPattern::Exact(_) => {
-                filter.conditions.push(format!("u.{column} = ?"));
-                filter.args.push(Value::Text(text));
-            }
-            SearchPattern::Prefix(_) => {
-                filter.conditions.push(format!("u.{column} >= ? AND u.{column} < ?"));
-                filter.args.push(Value::Text(text.clone()));
-                filter.args.push(Value::Text(format!("{text}{}", char::MAX)));
-            }
-            SearchPattern::Suffix(_) | SearchPattern::Contains(_) => {
-                match self.rarest_trigrams(column, &text)? {
-                    // A trigram no row holds: nothing can match.
-                    None => filter.conditions.push("0".into()),
-                    Some(grams) => {
-                        fts.extend(grams.iter().map(|g| format!("{column} : \"{}\"", g.replace('"', "\"\""))))
-                    }
-                }
-                if matches!(pattern, SearchPattern::Suffix(_)) {
-                    filter.conditions.push(format!("substr(u.{column}, -?) = ?"));
-                    filter.args.push(Value::Integer(text.chars().count() as i64));
-                } else {
-                    filter.conditions.push(format!("instr(u.{column}, ?) > 0"));
-                }
-                filter.args.push(Value::Text(text));
-            }
-        }
-        Ok(())
-    }
-
-    /// Up to three of the term's trigrams held by the fewest rows of `column`; `None` when
-    /// one of them is held by none.
-    fn rarest_trigrams(&self, column: &str, text: &str) -> Result<Option<Vec<String>>, StoreError> {
-        let chars: Vec<char> = text.chars().collect();
-        let mut grams: Vec<String> = chars.windows(3).map(|w| w.iter().collect()).collect();
-        grams.sort();
-        grams.dedup();
-        let mut stmt = self.conn.prepare_cached("SELECT doc FROM user_search_terms WHERE term = ?1 AND col = ?2")?;
-        let mut counted = Vec::with_capacity(grams.len());
-        for gram in grams {
-            let docs: i64 = stmt.query_row(params![gram, column], |r| r.get(0)).optional()?.unwrap_or(0);
-            if docs == 0 {
-                return Ok(None);
-            }
-            counted.push((docs, gram));
-        }
-        counted.sort();
-        Ok(Some(counted.into_iter().take(3).map(|(_, gram)| gram).collect()))
-    }
 }
+
+/// Characters of a suffix or substring term given to the trigram index. A phrase costs
+/// the sum of its trigrams' posting lists, and long terms are mostly common pieces
+/// (`@`, `.com`); the first few characters find the candidates, the exact check the rest.
+const FTS_WINDOW: usize = 8;
 
 #[derive(Default)]
 struct SearchFilter {
     conditions: Vec<String>,
     args: Vec<Value>,
+}
+
+impl SearchFilter {
+    /// Adds a term; a suffix or substring term also adds its trigram phrase to `fts`, unless
+    /// another term already narrows the rows through a b-tree index (`fts` is `None`).
+    fn add(&mut self, column: &str, pattern: &SearchPattern, fts: Option<&mut Vec<String>>) {
+        let text = pattern.text().to_owned();
+        match pattern {
+            SearchPattern::Exact(_) => {
+                self.conditions.push(format!("u.{column} = ?"));
+                self.args.push(Value::Text(text));
+            }
+            SearchPattern::Prefix(_) => {
+                self.conditions.push(format!("u.{column} >= ? AND u.{column} < ?"));
+                self.args.push(Value::Text(text.clone()));
+                self.args.push(Value::Text(format!("{text}{}", char::MAX)));
+            }
+            SearchPattern::Suffix(_) | SearchPattern::Contains(_) => {
+                if let Some(fts) = fts {
+                    let window: String = text.chars().take(FTS_WINDOW).collect();
+                    fts.push(format!("{column} : \"{}\"", window.replace('"', "\"\"")));
+                }
+                if matches!(pattern, SearchPattern::Suffix(_)) {
+                    self.conditions.push(format!("substr(u.{column}, -?) = ?"));
+                    self.args.push(Value::Integer(text.chars().count() as i64));
+                } else {
+                    self.conditions.push(format!("instr(u.{column}, ?) > 0"));
+                }
+                self.args.push(Value::Text(text));
+            }
+        }
+    }
 }
 
 #[cfg(test)]
