@@ -192,8 +192,7 @@ impl Service {
         email: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), ServiceError> {
-        db.set_user_field(user.id, UserField::Email, email, now)?;
-        db.set_user_field(user.id, UserField::EmailKey, fold_key(email), now)?;
+        db.set_user_email(user.id, email, now)?;
         db.set_pending_email(user.id, None, now)?;
         audit(db, now, actor, "set-email", &user.username, email)
     }

@@ -45,6 +45,8 @@ CREATE TABLE users (
     username_key          TEXT NOT NULL UNIQUE,
     email                 TEXT NOT NULL,
     email_key             TEXT NOT NULL,
+    -- The folded address reversed, so that a domain search (*@example.com) is an index range.
+    email_rkey            TEXT NOT NULL,
     password_hash         TEXT NOT NULL,
     status                TEXT NOT NULL CHECK (status IN ('inactive', 'activated', 'disabled', 'todelete')),
     language              TEXT NOT NULL DEFAULT 'en',
@@ -65,6 +67,7 @@ CREATE INDEX users_by_distributor ON users(distributor_id, id);
 -- the index without reading each row.
 CREATE INDEX users_by_name ON users(username_key, distributor_id);
 CREATE INDEX users_by_email ON users(email_key, distributor_id);
+CREATE INDEX users_by_email_reversed ON users(email_rkey, distributor_id);
 CREATE INDEX users_by_activation ON users(activation_code_hash) WHERE activation_code_hash IS NOT NULL;
 
 -- Substring search (searchuser's *term* and *term) through a trigram index over the

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::{Db, StoreError, from_millis, to_millis};
 use crate::domain::distributor::{DistributorCode, DistributorId};
-use crate::domain::user::{User, UserId, UserStatus};
+use crate::domain::user::{User, UserId, UserStatus, fold_key};
 use crate::domain::wildcard::SearchPattern;
 
 /// What is needed to create a user. Keys are the folded forms (see `fold_key`).
@@ -90,8 +90,6 @@ pub enum UserField {
     Status,
     PasswordHash,
     ActivationCodeHash,
-    Email,
-    EmailKey,
     Reference,
     Language,
     DeleteCodeHash,
@@ -105,8 +103,6 @@ impl UserField {
             Self::Status => "status",
             Self::PasswordHash => "password_hash",
             Self::ActivationCodeHash => "activation_code_hash",
-            Self::Email => "email",
-            Self::EmailKey => "email_key",
             Self::Reference => "reference",
             Self::Language => "language",
             Self::DeleteCodeHash => "delete_code_hash",
@@ -121,8 +117,8 @@ impl Db<'_> {
         let now = to_millis(new.created_at);
         self.conn.execute(
             "INSERT INTO users (distributor_id, username, username_key, email, email_key, password_hash, status, \
-             language, reference, department, activation_code_hash, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+             language, reference, department, activation_code_hash, created_at, updated_at, email_rkey) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)",
             params![
                 new.distributor.0,
                 new.username,
@@ -136,6 +132,7 @@ impl Db<'_> {
                 new.department,
                 new.activation_code_hash,
                 now,
+                reversed(&new.email_key),
             ],
         )?;
         Ok(UserId(self.conn.last_insert_rowid()))
@@ -215,6 +212,16 @@ impl Db<'_> {
         Ok(())
     }
 
+    /// Sets the address with its folded and reversed search forms.
+    pub fn set_user_email(&self, id: UserId, email: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let key = fold_key(email);
+        self.conn.execute(
+            "UPDATE users SET email = ?2, email_key = ?3, email_rkey = ?4, updated_at = ?5 WHERE id = ?1",
+            params![id.0, email, key, reversed(&key), to_millis(now)],
+        )?;
+        Ok(())
+    }
+
     pub fn set_temp_password(
         &self,
         id: UserId,
@@ -258,22 +265,15 @@ impl Db<'_> {
         Ok(count as u64)
     }
 
-    /// The searchuser query. Exact and prefix terms use the b-tree indexes. Suffix and
-    /// substring terms are checked exactly on each candidate; candidates come from the
-    /// b-tree term when there is one, otherwise from the trigram index (see [`FTS_WINDOW`]).
+    /// The searchuser query. One term drives it through an index (see [`Driver`]); every
+    /// other term is an exact check on the rows it yields.
     pub fn search_users(&self, query: &SearchQuery) -> Result<SearchPage, StoreError> {
-        let terms = [("username_key", &query.username), ("email_key", &query.email)];
-        let indexed = terms.iter().any(|(_, p)| matches!(p, Some(SearchPattern::Exact(_) | SearchPattern::Prefix(_))));
         let mut filter = SearchFilter::default();
-        let mut fts = Vec::new();
-        for (column, pattern) in terms {
+        let driver = Driver::choose(query);
+        for (column, pattern) in [(Column::Username, &query.username), (Column::Email, &query.email)] {
             if let Some(pattern) = pattern {
-                filter.add(column, pattern, if indexed { None } else { Some(&mut fts) });
+                filter.add(column, pattern, driver == Some(Driver { column, kind: pattern_kind(pattern) }));
             }
-        }
-        if !fts.is_empty() {
-            filter.conditions.push("u.id IN (SELECT rowid FROM user_search WHERE user_search MATCH ?)".into());
-            filter.args.push(Value::Text(fts.join(" AND ")));
         }
         let has_terms = !filter.conditions.is_empty();
         if let Some(d) = query.only_distributor {
@@ -283,6 +283,10 @@ impl Db<'_> {
             filter.args.push(Value::Integer(d.0));
         }
         let base = if filter.conditions.is_empty() { "1".to_owned() } else { filter.conditions.join(" AND ") };
+        let from = match driver.and_then(Driver::index) {
+            Some(index) => format!("users u INDEXED BY {index}"),
+            None => "users u".to_owned(),
+        };
         let total: i64 = match (has_terms, query.only_distributor) {
             (false, Some(d)) => {
                 self.conn.query_row("SELECT user_count FROM distributors WHERE id = ?1", [d.0], |r| r.get(0))?
@@ -290,22 +294,107 @@ impl Db<'_> {
             (false, None) => self.conn.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?,
             (true, _) => self
                 .conn
-                .prepare_cached(&format!("SELECT count(*) FROM users u WHERE {base}"))?
+                .prepare_cached(&format!("SELECT count(*) FROM {from} WHERE {base}"))?
                 .query_row(params_from_iter(filter.args.iter()), |r| r.get(0))?,
         };
         let mut page_args = filter.args.clone();
         page_args.push(Value::Integer(query.after));
         page_args.push(Value::Integer(i64::from(query.limit)));
-        let users =
-            self.many_users(&format!("{base} AND u.id > ? ORDER BY u.id LIMIT ?"), params_from_iter(page_args.iter()))?;
+        let ids: Vec<i64> = self
+            .conn
+            .prepare_cached(&format!("SELECT u.id FROM {from} WHERE {base} AND u.id > ? ORDER BY u.id LIMIT ?"))?
+            .query_map(params_from_iter(page_args.iter()), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut users = Vec::with_capacity(ids.len());
+        for id in ids {
+            users.extend(self.user(UserId(id))?);
+        }
         Ok(SearchPage { users, total: total as u64 })
     }
 }
 
-/// Characters of a suffix or substring term given to the trigram index. A phrase costs
-/// the sum of its trigrams' posting lists, and long terms are mostly common pieces
-/// (`@`, `.com`); the first few characters find the candidates, the exact check the rest.
+/// A searchable column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Username,
+    Email,
+}
+
+impl Column {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Username => "username_key",
+            Self::Email => "email_key",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Exact,
+    Prefix,
+    Suffix,
+    Contains,
+}
+
+fn pattern_kind(pattern: &SearchPattern) -> Kind {
+    match pattern {
+        SearchPattern::Exact(_) => Kind::Exact,
+        SearchPattern::Prefix(_) => Kind::Prefix,
+        SearchPattern::Suffix(_) => Kind::Suffix,
+        SearchPattern::Contains(_) => Kind::Contains,
+    }
+}
+
+/// The term whose index yields the candidate rows, in order of preference: a username
+/// exact or prefix term (b-tree), an e-mail exact or prefix term (b-tree), an e-mail
+/// suffix (the reversed column's b-tree), else a substring or username suffix term
+/// (trigram index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Driver {
+    column: Column,
+    kind: Kind,
+}
+
+impl Driver {
+    fn choose(query: &SearchQuery) -> Option<Self> {
+        let user = query.username.as_ref().map(pattern_kind);
+        let email = query.email.as_ref().map(pattern_kind);
+        let (column, kind) = match (user, email) {
+            (Some(k @ (Kind::Exact | Kind::Prefix)), _) => (Column::Username, k),
+            (_, Some(k @ (Kind::Exact | Kind::Prefix | Kind::Suffix))) => (Column::Email, k),
+            (Some(k), _) => (Column::Username, k),
+            (None, Some(k)) => (Column::Email, k),
+            (None, None) => return None,
+        };
+        Some(Self { column, kind })
+    }
+
+    /// The covering index the driver reads, named so the planner cannot prefer the
+    /// unique username index (which lacks the distributor).
+    fn index(self) -> Option<&'static str> {
+        match (self.column, self.kind) {
+            (Column::Username, Kind::Exact | Kind::Prefix) => Some("users_by_name"),
+            (Column::Email, Kind::Exact | Kind::Prefix) => Some("users_by_email"),
+            (Column::Email, Kind::Suffix) => Some("users_by_email_reversed"),
+            _ => None,
+        }
+    }
+}
+
+/// Characters of a substring term given to the trigram index. A phrase costs the sum of
+/// its trigrams' posting lists, and long terms are mostly common pieces (`@`, `.com`);
+/// the first few characters find the candidates, the exact check the rest.
 const FTS_WINDOW: usize = 8;
+
+/// `text` with its characters in reverse order.
+fn reversed(text: &str) -> String {
+    text.chars().rev().collect()
+}
+
+fn upper_bound(prefix: &str) -> String {
+    format!("{prefix}{}", char::MAX)
+}
 
 #[derive(Default)]
 struct SearchFilter {
@@ -314,34 +403,49 @@ struct SearchFilter {
 }
 
 impl SearchFilter {
-    /// Adds a term; a suffix or substring term also adds its trigram phrase to `fts`, unless
-    /// another term already narrows the rows through a b-tree index (`fts` is `None`).
-    fn add(&mut self, column: &str, pattern: &SearchPattern, fts: Option<&mut Vec<String>>) {
+    fn push(&mut self, condition: String, args: impl IntoIterator<Item = Value>) {
+        self.conditions.push(condition);
+        self.args.extend(args);
+    }
+
+    /// Adds a term: through its index when it `drives` the search, as an exact check otherwise.
+    fn add(&mut self, column: Column, pattern: &SearchPattern, drives: bool) {
         let text = pattern.text().to_owned();
-        match pattern {
-            SearchPattern::Exact(_) => {
-                self.conditions.push(format!("u.{column} = ?"));
-                self.args.push(Value::Text(text));
+        let key = column.key();
+        let len = Value::Integer(text.chars().count() as i64);
+        match (pattern_kind(pattern), drives) {
+            (Kind::Exact, _) => self.push(format!("u.{key} = ?"), [Value::Text(text)]),
+            (Kind::Prefix, true) => {
+                let upper = upper_bound(&text);
+                self.push(format!("u.{key} >= ? AND u.{key} < ?"), [Value::Text(text), Value::Text(upper)]);
             }
-            SearchPattern::Prefix(_) => {
-                self.conditions.push(format!("u.{column} >= ? AND u.{column} < ?"));
-                self.args.push(Value::Text(text.clone()));
-                self.args.push(Value::Text(format!("{text}{}", char::MAX)));
+            (Kind::Prefix, false) => self.push(format!("substr(u.{key}, 1, ?) = ?"), [len, Value::Text(text)]),
+            (Kind::Suffix, true) if column == Column::Email => {
+                let r = reversed(&text);
+                self.push(
+                    "u.email_rkey >= ? AND u.email_rkey < ?".into(),
+                    [Value::Text(r.clone()), Value::Text(upper_bound(&r))],
+                );
             }
-            SearchPattern::Suffix(_) | SearchPattern::Contains(_) => {
-                if let Some(fts) = fts {
-                    let window: String = text.chars().take(FTS_WINDOW).collect();
-                    fts.push(format!("{column} : \"{}\"", window.replace('"', "\"\"")));
+            (Kind::Suffix, drives) => {
+                if drives {
+                    self.trigram(key, &text);
                 }
-                if matches!(pattern, SearchPattern::Suffix(_)) {
-                    self.conditions.push(format!("substr(u.{column}, -?) = ?"));
-                    self.args.push(Value::Integer(text.chars().count() as i64));
-                } else {
-                    self.conditions.push(format!("instr(u.{column}, ?) > 0"));
+                self.push(format!("substr(u.{key}, -?) = ?"), [len, Value::Text(text)]);
+            }
+            (Kind::Contains, drives) => {
+                if drives {
+                    self.trigram(key, &text);
                 }
-                self.args.push(Value::Text(text));
+                self.push(format!("instr(u.{key}, ?) > 0"), [Value::Text(text)]);
             }
         }
+    }
+
+    fn trigram(&mut self, key: &str, text: &str) {
+        let window: String = text.chars().take(FTS_WINDOW).collect();
+        let phrase = format!("{key} : \"{}\"", window.replace('"', "\"\""));
+        self.push("u.id IN (SELECT rowid FROM user_search WHERE user_search MATCH ?)".into(), [Value::Text(phrase)]);
     }
 }
 
@@ -408,8 +512,26 @@ mod tests {
             })
             .expect("seed");
         let terms = [
-            "alice", "ali*", "*lice", "*lic*", "*b_s*", "*b%s*", "*e\"n*", "*r*n*", "jür*", "*ürg*", "*aaa", "*aaa*",
-            "aaa*", "*smith", "*h@m*", "*zzz*", "smi*",
+            "alice",
+            "ali*",
+            "*lice",
+            "*lic*",
+            "*b_s*",
+            "*b%s*",
+            "*e\"n*",
+            "*r*n*",
+            "jür*",
+            "*ürg*",
+            "*aaa",
+            "*aaa*",
+            "aaa*",
+            "*smith",
+            "*h@m*",
+            "*zzz*",
+            "smi*",
+            "*ail.example",
+            "*@mail.example",
+            "alice@mail.example",
         ];
         for term in terms {
             let pattern = SearchPattern::parse(term).expect("pattern");
@@ -434,6 +556,12 @@ mod tests {
                 ..SearchQuery::default()
             };
             assert_eq!(store.read(|db| db.search_users(&email_query)).expect("search").total as usize, expected.len());
+            // The same term on the e-mail column alone, against each user's address.
+            let pattern = SearchPattern::parse(term).expect("pattern");
+            let email_only = SearchQuery { email: Some(pattern.clone()), limit: 100, ..SearchQuery::default() };
+            let found = store.read(|db| db.search_users(&email_only)).expect("search").total as usize;
+            let expected = names.iter().filter(|n| pattern.matches(&fold_key(&format!("{n}@mail.example")))).count();
+            assert_eq!(found, expected, "e-mail {term}");
         }
     }
 }
