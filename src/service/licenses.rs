@@ -99,7 +99,13 @@ pub(crate) fn ensure_default_license(
 /// A license the actor may see, not deleted.
 fn visible_license(db: &Db<'_>, actor: &Actor, number: &str) -> Result<License, ServiceError> {
     let license = db.license_by_number(number)?.ok_or(ServiceError::LicenseUnknown)?;
-    let visible = license.status != LicenseStatus::Deleted && license.distributor.is_none_or(|d| actor.may_act_for(d));
+    // A distributor sees its own licenses only; a license of no distributor (a key made
+    // through another face) is the owner's alone.
+    let owned = match actor.distributor() {
+        Some(own) => license.distributor == Some(own),
+        None => true,
+    };
+    let visible = license.status != LicenseStatus::Deleted && owned;
     if visible { Ok(license) } else { Err(ServiceError::LicenseUnknown) }
 }
 

@@ -172,3 +172,31 @@ async fn the_default_distributor_acts_for_a_distributor_that_allows_it() {
     )
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_license_of_no_distributor_is_out_of_every_distributors_reach() {
+    use keydesk::domain::license::{Features, LicenseType, ProductKind, SeatLimit};
+    use keydesk::store::NewLicense;
+    let w = World::start().await;
+    w.user("owner1");
+    let number = "KEY-WITHOUT-DISTRIBUTOR-0001".to_owned();
+    let new = NewLicense {
+        number: number.clone(),
+        distributor: None,
+        owner: None,
+        product: ProductKind::Client,
+        license_type: LicenseType::Permanent,
+        features: Features::from_bits(8).expect("bits"),
+        limit: SeatLimit(1),
+        valid_until: None,
+        is_default: false,
+        reference: String::new(),
+        contract_number: String::new(),
+        change_id: String::new(),
+        created_at: w.service.now(),
+    };
+    w.service.store().write(|db| db.insert_license(&new)).expect("insert");
+    for request in license_commands(&number) {
+        expect(&w.acme, request, -30201, "Unknown License").await;
+    }
+}
