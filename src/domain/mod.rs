@@ -2,9 +2,13 @@
 
 pub mod date;
 pub mod distributor;
+pub mod endpoint;
+pub mod generator;
 pub mod language;
 pub mod license;
 pub mod mail;
+pub mod product;
 pub mod secret;
 pub mod user;
+pub mod validation;
 pub mod wildcard;

@@ -1,6 +1,7 @@
 //! Everything a service call can refuse. Each face maps every variant to its own
 //! code in one exhaustive `match`, so a new variant does not compile until it has one.
 
+use crate::domain::validation::FieldErrors;
 use crate::store::StoreError;
 
 /// Why a service call did not happen.
@@ -92,6 +93,28 @@ pub enum ServiceError {
     LicenseNotDisabled,
     #[error("{0} already exists")]
     AlreadyExists(String),
+    #[error("invalid API key")]
+    ApiKeyInvalid,
+    #[error("inactive API key")]
+    ApiKeyInactive,
+    #[error("the API key lacks the capability for this endpoint")]
+    ApiKeyCapability,
+    #[error("the API key cannot be used from this address")]
+    ApiKeyAddress,
+    #[error("access denied by the blocklist")]
+    Blocked,
+    #[error("product not found")]
+    ProductNotFound,
+    #[error("generator not found")]
+    GeneratorNotFound,
+    #[error("the generator's format cannot make that many different keys")]
+    KeyspaceTooSmall,
+    #[error("meta key already exists")]
+    MetaExists,
+    #[error("meta key does not exist")]
+    MetaMissing,
+    #[error("incorrect data: {0:?}")]
+    Invalid(FieldErrors),
     #[error("internal error: {0}")]
     Store(#[from] StoreError),
     #[error("password hashing failed")]

@@ -2,6 +2,7 @@
 //! takes the acting party and sees only what that party may see.
 
 pub mod accounts;
+pub mod apikeys;
 pub mod clock;
 pub mod credentials;
 pub mod delivery;
@@ -12,6 +13,8 @@ pub mod licenses;
 pub mod lifecycle;
 pub mod mail;
 pub mod passwords;
+pub mod products;
+pub mod signing;
 
 use std::sync::Arc;
 
@@ -31,6 +34,9 @@ pub enum Actor {
     Distributor(DistributorId),
     /// The operator of the local database or server: sees everything.
     Owner,
+    /// A license key API key (its id): the vendor's scripts and shops, limited by the
+    /// key's capabilities at the door.
+    ApiKey(i64),
 }
 
 impl Actor {
@@ -38,14 +44,20 @@ impl Actor {
     pub fn distributor(&self) -> Option<DistributorId> {
         match self {
             Self::Distributor(d) => Some(*d),
-            Self::Owner => None,
+            Self::Owner | Self::ApiKey(_) => None,
         }
+    }
+
+    /// Whether the actor manages products, keys and contracts (the vendor's side).
+    pub fn is_vendor(&self) -> bool {
+        matches!(self, Self::Owner | Self::ApiKey(_))
     }
 
     fn label(&self) -> String {
         match self {
             Self::Distributor(d) => format!("distributor:{}", d.0),
             Self::Owner => "owner".into(),
+            Self::ApiKey(id) => format!("api-key:{id}"),
         }
     }
 
@@ -60,6 +72,7 @@ impl Actor {
 pub struct Service {
     store: Arc<Store>,
     clock: Arc<dyn Clock>,
+    keys: Arc<signing::KeyCache>,
 }
 
 /// How much of a user's state a command requires (the seed's per-command error lists).
@@ -75,7 +88,7 @@ pub(crate) enum Requires {
 
 impl Service {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self { store, clock, keys: Arc::default() }
     }
 
     pub fn store(&self) -> &Store {

@@ -6,7 +6,7 @@
 pub const APPLICATION_ID: i64 = 0x4B44_4B31;
 
 /// Each entry runs once, in order, inside one transaction with its version bump.
-pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION];
+pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER];
 
 const V1_REGISTRATION: &str = r#"
 CREATE TABLE meta (
@@ -192,4 +192,154 @@ CREATE TABLE audit (
     detail  TEXT NOT NULL DEFAULT ''
 ) STRICT;
 CREATE INDEX audit_by_time ON audit(at);
+"#;
+
+/// The license key face: products, generators, keys on the same license rows, API keys,
+/// the blocklist, downloads, telemetry and contracts.
+const V2_KEY_MANAGER: &str = r#"
+CREATE TABLE products (
+    id                  INTEGER PRIMARY KEY,
+    name                TEXT NOT NULL,
+    description         TEXT NOT NULL DEFAULT '',
+    source              TEXT NOT NULL DEFAULT 'internal' CHECK (source IN ('internal', 'envato')),
+    external_reference  TEXT NOT NULL DEFAULT '',
+    active              INTEGER NOT NULL DEFAULT 1,
+    require_non_expired INTEGER NOT NULL DEFAULT 0,
+    post_url            TEXT NOT NULL DEFAULT '',
+    -- PKCS#8 DER of the product's own RSA key, sealed; NULL: the global key signs.
+    signing_key_sealed  BLOB,
+    created_at          INTEGER NOT NULL,
+    updated_at          INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE product_meta (
+    id         INTEGER PRIMARY KEY,
+    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    UNIQUE (product_id, key)
+) STRICT;
+
+CREATE TABLE generators (
+    id               INTEGER PRIMARY KEY,
+    product_id       INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    method           TEXT NOT NULL CHECK (method IN ('uuid', 'chunk-system', 'custom')),
+    prefix           TEXT NOT NULL DEFAULT '',
+    suffix           TEXT NOT NULL DEFAULT '',
+    function_name    TEXT NOT NULL DEFAULT '',
+    number_of_chunks INTEGER NOT NULL DEFAULT 0,
+    chunk_length     INTEGER NOT NULL DEFAULT 0,
+    charset          TEXT NOT NULL DEFAULT '',
+    activation_limit INTEGER NOT NULL DEFAULT 1,
+    validity         INTEGER NOT NULL DEFAULT 0,
+    active           INTEGER NOT NULL DEFAULT 1,
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX generators_by_product ON generators(product_id);
+
+CREATE TABLE contracts (
+    id                    INTEGER PRIMARY KEY,
+    contract_key          TEXT NOT NULL UNIQUE,
+    name                  TEXT NOT NULL,
+    information           TEXT NOT NULL DEFAULT '',
+    product_id            INTEGER NOT NULL REFERENCES products(id),
+    generator_id          INTEGER REFERENCES generators(id) ON DELETE SET NULL,
+    license_keys_quantity INTEGER NOT NULL CHECK (license_keys_quantity >= 0),
+    active                INTEGER NOT NULL DEFAULT 1,
+    can_get_info          INTEGER NOT NULL DEFAULT 1,
+    can_generate          INTEGER NOT NULL DEFAULT 1,
+    can_destroy           INTEGER NOT NULL DEFAULT 0,
+    can_destroy_all       INTEGER NOT NULL DEFAULT 0,
+    created_at            INTEGER NOT NULL,
+    updated_at            INTEGER NOT NULL
+) STRICT;
+
+-- A license is also a license key: the product it unlocks, the contract (pool) it was
+-- drawn from, whether it is a test key, and who made it.
+ALTER TABLE licenses ADD COLUMN product_id INTEGER REFERENCES products(id);
+ALTER TABLE licenses ADD COLUMN contract_id INTEGER REFERENCES contracts(id);
+ALTER TABLE licenses ADD COLUMN is_test INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE licenses ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+CREATE INDEX licenses_by_product ON licenses(product_id, key_state, id) WHERE product_id IS NOT NULL;
+CREATE INDEX licenses_by_contract ON licenses(contract_id) WHERE contract_id IS NOT NULL;
+
+CREATE TABLE license_meta (
+    id         INTEGER PRIMARY KEY,
+    license_id INTEGER NOT NULL REFERENCES licenses(id) ON DELETE CASCADE,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    UNIQUE (license_id, key)
+) STRICT;
+
+ALTER TABLE activations ADD COLUMN post_url TEXT NOT NULL DEFAULT '';
+
+-- API keys: only a SHA-256 of the key is kept; it is shown once when created.
+CREATE TABLE api_keys (
+    id           INTEGER PRIMARY KEY,
+    label        TEXT NOT NULL,
+    key_hash     BLOB NOT NULL UNIQUE,
+    active       INTEGER NOT NULL DEFAULT 1,
+    -- Comma-separated endpoint names, or '*' for all.
+    capabilities TEXT NOT NULL,
+    -- Comma-separated addresses; empty: any address.
+    allowed_ips  TEXT NOT NULL DEFAULT '',
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER
+) STRICT;
+
+CREATE TABLE blocklist (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL CHECK (kind IN ('ip', 'domain', 'identifier')),
+    value TEXT NOT NULL,
+    UNIQUE (kind, value)
+) STRICT;
+
+CREATE TABLE downloadables (
+    id              INTEGER PRIMARY KEY,
+    product_id      INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
+    numeric_version INTEGER NOT NULL,
+    version         TEXT NOT NULL,
+    update_summary  TEXT NOT NULL DEFAULT '',
+    changelog       TEXT NOT NULL DEFAULT '',
+    published       INTEGER NOT NULL DEFAULT 1,
+    release_date    INTEGER NOT NULL,
+    download_counter INTEGER NOT NULL DEFAULT 0,
+    file_path       TEXT NOT NULL,
+    UNIQUE (product_id, numeric_version)
+) STRICT;
+
+-- Telemetry is kept even when malformed, with flags saying what was wrong. The key a
+-- record names is kept only as its keyed hash.
+CREATE TABLE telemetry (
+    id                     INTEGER PRIMARY KEY,
+    product_id             INTEGER,
+    license_key_lookup     BLOB,
+    user_identifier        TEXT NOT NULL DEFAULT '',
+    activation_identifier  TEXT NOT NULL DEFAULT '',
+    product_version        TEXT NOT NULL DEFAULT '',
+    data_type              TEXT NOT NULL DEFAULT '',
+    data_group             TEXT NOT NULL DEFAULT '',
+    data                   TEXT NOT NULL DEFAULT '',
+    is_correct_format      INTEGER NOT NULL,
+    license_key_exists     INTEGER NOT NULL,
+    product_exists         INTEGER NOT NULL,
+    product_version_exists INTEGER NOT NULL,
+    has_red_flags          INTEGER NOT NULL,
+    created_at             INTEGER NOT NULL
+) STRICT;
+CREATE INDEX telemetry_by_product ON telemetry(product_id, data_group, id);
+
+-- Work done after the request that asked for it (random-assign-license-keys-queued).
+CREATE TABLE jobs (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'failed')),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    created_at  INTEGER NOT NULL,
+    finished_at INTEGER
+) STRICT;
+CREATE INDEX jobs_by_state ON jobs(state, id);
 "#;

@@ -5,6 +5,7 @@
 //! writers never race) and a small pool of read-only connections that WAL lets run
 //! beside it.
 
+mod apikeys;
 mod audit;
 mod devices;
 mod distributors;
@@ -12,6 +13,7 @@ pub mod keyfile;
 mod licenses;
 mod migrations;
 mod outbox;
+mod products;
 mod seal;
 mod users;
 
@@ -22,11 +24,13 @@ use std::time::Duration;
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+pub use apikeys::{ApiKeyRecord, BlockKind};
 pub use audit::AuditEntry;
 pub use distributors::{DistributorUpdate, NewDistributor};
 pub use licenses::{LicenseChange, NewLicense};
 pub use migrations::{APPLICATION_ID, MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxState};
+pub use products::{GeneratorFields, ProductFields};
 pub use seal::{DataKey, OpenError, Sealer};
 pub use users::{NewUser, SearchPage, SearchQuery, UserField, UserSecrets};
 

@@ -69,11 +69,16 @@ impl Sealer {
 
     /// Encrypts `plain` under a fresh random nonce: nonce ‖ ciphertext ‖ tag.
     pub fn seal(&self, plain: &str) -> Vec<u8> {
+        self.seal_bytes(plain.as_bytes())
+    }
+
+    /// Encrypts bytes (a private key, say) the same way.
+    pub fn seal_bytes(&self, plain: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let sealed = self
             .aead
-            .encrypt(XNonce::from_slice(&nonce), plain.as_bytes())
+            .encrypt(XNonce::from_slice(&nonce), plain)
             .expect("XChaCha20-Poly1305 encryption of an in-memory buffer cannot fail");
         let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
         out.extend_from_slice(&nonce);
@@ -82,12 +87,15 @@ impl Sealer {
     }
 
     pub fn open(&self, sealed: &[u8]) -> Result<String, OpenError> {
+        String::from_utf8(self.open_bytes(sealed)?).map_err(|_| OpenError)
+    }
+
+    pub fn open_bytes(&self, sealed: &[u8]) -> Result<Vec<u8>, OpenError> {
         if sealed.len() < NONCE_LEN {
             return Err(OpenError);
         }
         let (nonce, body) = sealed.split_at(NONCE_LEN);
-        let plain = self.aead.decrypt(XNonce::from_slice(nonce), body).map_err(|_| OpenError)?;
-        String::from_utf8(plain).map_err(|_| OpenError)
+        self.aead.decrypt(XNonce::from_slice(nonce), body).map_err(|_| OpenError)
     }
 
     /// The keyed hash a sealed value is found and kept unique by.

@@ -80,6 +80,17 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         ServiceError::LicenseAlreadyDisabled => ErrorCode::LicenseAlreadyDisabled,
         ServiceError::LicenseNotDisabled => ErrorCode::LicenseNotDisabled,
         ServiceError::AlreadyExists(_) => ErrorCode::UsernameExists,
+        // The license key face's own refusals never arise from a Registration Server command.
+        ServiceError::ApiKeyInvalid
+        | ServiceError::ApiKeyInactive
+        | ServiceError::ApiKeyCapability
+        | ServiceError::ApiKeyAddress
+        | ServiceError::Blocked => ErrorCode::AccessDenied,
+        ServiceError::ProductNotFound | ServiceError::GeneratorNotFound => ErrorCode::ProductUnknown,
+        ServiceError::KeyspaceTooSmall
+        | ServiceError::Invalid(_)
+        | ServiceError::MetaExists
+        | ServiceError::MetaMissing => ErrorCode::Malformed,
         ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => ErrorCode::Internal,
     };
     error_reply(code)

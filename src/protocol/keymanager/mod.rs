@@ -1,0 +1,4 @@
+//! The license key REST API v1 (`/api/v1/…`, numeric codes, signed JSON envelope).
+
+pub mod codes;
+pub mod envelope;
