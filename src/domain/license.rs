@@ -346,7 +346,29 @@ pub struct License {
     pub change_id: String,
     pub owner_name: String,
     pub owner_email: String,
+    /// The key manager's product this key unlocks.
+    pub product_id: Option<super::product::ProductId>,
+    /// The contract (a reseller's pool) the key was drawn from.
+    pub contract_id: Option<i64>,
+    /// Days the key is valid from its assignment; 0: it never expires.
+    pub validity_days: u32,
+    pub assigned_at: Option<DateTime<Utc>>,
+    /// A key made in test mode: it never counts against a pool.
+    pub is_test: bool,
     pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl License {
+    /// When the key stops working: `validity_days` after assignment; `None` when it never does.
+    pub fn expires_at(&self) -> Option<DateTime<Utc>> {
+        let assigned = self.assigned_at?;
+        (self.validity_days > 0).then(|| assigned + chrono::Duration::days(i64::from(self.validity_days)))
+    }
+
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at().is_some_and(|end| end < now)
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The HTTP server: the axum router that mounts the faces, and request logging.
 //! Thin: authentication and limits here, every rule in the service.
 
+mod keymanager;
 mod tdrs;
 
 use std::future::Future;
@@ -29,7 +30,10 @@ pub fn router(service: Service) -> Router {
     for path in TDRS_PATHS {
         router = router.route(path, axum::routing::any(tdrs::endpoint));
     }
-    router.with_state(state)
+    router
+        .route("/api/v1/{*endpoint}", axum::routing::any(keymanager::endpoint))
+        .layer(axum::extract::DefaultBodyLimit::max(keymanager::MAX_BODY))
+        .with_state(state)
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.

@@ -109,6 +109,36 @@ pub enum ServiceError {
     GeneratorNotFound,
     #[error("the generator's format cannot make that many different keys")]
     KeyspaceTooSmall,
+    #[error("invalid license key")]
+    KeyUnknown,
+    #[error("this license key is not assigned")]
+    KeyNotAssigned,
+    #[error("the product of this license key is not active or does not exist")]
+    KeyProductInactive,
+    #[error("license key blocked")]
+    KeyBlocked,
+    #[error("license key expired")]
+    KeyExpired,
+    #[error("identifier is required")]
+    IdentifierRequired,
+    #[error("no activation for this license key and identifier")]
+    NoActivation,
+    #[error("license key already active")]
+    AlreadyActive,
+    #[error("license key reached its activation limit")]
+    ActivationLimit,
+    #[error("license key already inactive")]
+    AlreadyInactive,
+    #[error("invalid or already assigned license key")]
+    AssignFailed,
+    #[error("insufficient license keys ({0} available)")]
+    InsufficientKeys(u64),
+    #[error("no license keys created")]
+    NoneCreated,
+    #[error("meta key is required")]
+    MetaKeyRequired,
+    #[error("meta value is required")]
+    MetaValueRequired,
     #[error("meta key already exists")]
     MetaExists,
     #[error("meta key does not exist")]

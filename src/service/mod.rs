@@ -9,6 +9,7 @@ pub mod delivery;
 pub mod depots;
 pub mod distributors;
 pub mod error;
+pub mod keys;
 pub mod licenses;
 pub mod lifecycle;
 pub mod mail;

@@ -16,15 +16,14 @@ fn vendor(actor: &Actor) -> Result<(), ServiceError> {
 }
 
 /// Why a meta call failed, before any product or key is looked at.
-fn meta_fields(key: &str, value: Option<&str>) -> Result<(), ServiceError> {
-    let mut errors = FieldErrors::default();
+pub(crate) fn meta_fields(key: &str, value: Option<&str>) -> Result<(), ServiceError> {
     if key.trim().is_empty() {
-        errors.add("key", Problem::Required);
+        return Err(ServiceError::MetaKeyRequired);
     }
-    if value.is_some_and(|v| v.is_empty()) {
-        errors.add("value", Problem::Required);
+    if value.is_some_and(str::is_empty) {
+        return Err(ServiceError::MetaValueRequired);
     }
-    errors.into_result(()).map_err(ServiceError::Invalid)
+    Ok(())
 }
 
 impl Service {

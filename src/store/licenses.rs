@@ -9,6 +9,7 @@ use crate::domain::distributor::DistributorId;
 use crate::domain::license::{
     Features, KeyState, License, LicenseId, LicenseStatus, LicenseType, ProductKind, SeatLimit,
 };
+use crate::domain::product::ProductId;
 use crate::domain::user::{DeviceId, UserId};
 
 /// What is needed to create a license.
@@ -42,7 +43,8 @@ pub struct LicenseChange {
 const SELECT_LICENSE: &str = "SELECT l.id, l.key_sealed, l.distributor_id, l.user_id, u.username, l.product_kind, \
      l.license_type, l.features, l.seat_limit, (SELECT count(*) FROM activations a WHERE a.license_id = l.id), \
      l.valid_until, l.status, l.key_state, l.is_default, l.reference, l.contract_number, l.change_id, \
-     l.owner_name, l.owner_email, l.created_at FROM licenses l LEFT JOIN users u ON u.id = l.user_id";
+     l.owner_name, l.owner_email, l.created_at, l.product_id, l.contract_id, l.validity_days, l.assigned_at, \
+     l.is_test, l.updated_at FROM licenses l LEFT JOIN users u ON u.id = l.user_id";
 
 fn from_row(sealer: &Sealer, row: &Row<'_>) -> rusqlite::Result<Result<License, StoreError>> {
     let id: i64 = row.get(0)?;
@@ -89,6 +91,12 @@ fn from_row(sealer: &Sealer, row: &Row<'_>) -> rusqlite::Result<Result<License, 
         owner_name: row.get(17)?,
         owner_email: row.get(18)?,
         created_at: from_millis(row.get(19)?),
+        product_id: row.get::<_, Option<i64>>(20)?.map(ProductId),
+        contract_id: row.get(21)?,
+        validity_days: row.get(22)?,
+        assigned_at: row.get::<_, Option<i64>>(23)?.map(from_millis),
+        is_test: row.get(24)?,
+        updated_at: from_millis(row.get(25)?),
     }))
 }
 
@@ -121,7 +129,7 @@ impl Db<'_> {
         Ok(LicenseId(self.conn.last_insert_rowid()))
     }
 
-    fn licenses_where(&self, filter: &str, args: impl rusqlite::Params) -> Result<Vec<License>, StoreError> {
+    pub(super) fn licenses_where(&self, filter: &str, args: impl rusqlite::Params) -> Result<Vec<License>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!("{SELECT_LICENSE} WHERE {filter}"))?;
         let rows = stmt.query_map(args, |row| from_row(self.sealer, row))?;
         rows.map(|r| r?).collect()

@@ -2,3 +2,5 @@
 
 pub mod codes;
 pub mod envelope;
+pub mod handle;
+pub mod wire;

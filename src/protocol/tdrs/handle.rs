@@ -90,7 +90,23 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         ServiceError::KeyspaceTooSmall
         | ServiceError::Invalid(_)
         | ServiceError::MetaExists
-        | ServiceError::MetaMissing => ErrorCode::Malformed,
+        | ServiceError::MetaMissing
+        | ServiceError::MetaKeyRequired
+        | ServiceError::MetaValueRequired
+        | ServiceError::NoneCreated => ErrorCode::Malformed,
+        // Key manager outcomes concern key manager keys, which no distributor sees.
+        ServiceError::KeyUnknown
+        | ServiceError::KeyNotAssigned
+        | ServiceError::KeyProductInactive
+        | ServiceError::KeyBlocked
+        | ServiceError::KeyExpired
+        | ServiceError::IdentifierRequired
+        | ServiceError::NoActivation
+        | ServiceError::AlreadyActive
+        | ServiceError::ActivationLimit
+        | ServiceError::AlreadyInactive
+        | ServiceError::AssignFailed
+        | ServiceError::InsufficientKeys(_) => ErrorCode::UnknownLicense,
         ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => ErrorCode::Internal,
     };
     error_reply(code)

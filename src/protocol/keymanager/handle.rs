@@ -1,0 +1,553 @@
+//! License key API requests to service calls, and service results to coded responses.
+//! Codes depend on the endpoint (a missing product is 274, 374, 483, 551, 740 or 805), so
+//! the one exhaustive `match` over service errors takes the endpoint into account.
+
+use chrono::{NaiveDateTime, TimeZone, Utc};
+use serde_json::{Map, Value};
+
+use super::codes::Code;
+use super::envelope::Response;
+use super::wire::{
+    Params, generator_listing, key_assigned, key_details, key_listing, product_details, product_listing,
+};
+use crate::domain::endpoint::Endpoint;
+use crate::domain::generator::GeneratorId;
+use crate::domain::license::KeyState;
+use crate::domain::product::{Product, ProductId, ProductSource};
+use crate::domain::user::is_valid_email;
+use crate::domain::validation::{FieldErrors, Problem};
+use crate::service::keys::KeyTerms;
+use crate::service::{Actor, Service, ServiceError};
+use crate::store::{KeyFilter, ProductFields};
+
+/// A coded response, and the product whose key (if it has one) signs it.
+#[derive(Debug)]
+pub struct Answer {
+    pub response: Response,
+    pub product: Option<ProductId>,
+}
+
+/// The request could not be answered with a code: the store failed.
+#[derive(Debug, thiserror::Error)]
+#[error("internal failure: {0}")]
+pub struct Internal(pub String);
+
+fn answer(code: Code, product: Option<ProductId>) -> Answer {
+    Answer { response: Response::new(code), product }
+}
+
+fn errors_value(errors: &FieldErrors) -> Value {
+    let mut map = Map::new();
+    for error in &errors.0 {
+        let entry = map.entry(error.field.to_owned()).or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(list) = entry {
+            list.push(Value::from(error.message()));
+        }
+    }
+    Value::Object(map)
+}
+
+fn invalid(code: Code, errors: FieldErrors, product: Option<ProductId>) -> Answer {
+    Answer { response: Response::new(code).with("errors", errors_value(&errors)), product }
+}
+
+/// The code for a refusal on `endpoint`. Every service error is named here.
+fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) -> Result<Answer, Internal> {
+    use Endpoint as E;
+    // Meta codes: [create, update, delete] for license keys, then for products.
+    let meta = |key: [Code; 3], product: [Code; 3]| {
+        let codes = if matches!(endpoint, E::CreateProductMeta | E::UpdateProductMeta | E::DeleteProductMeta) {
+            product
+        } else {
+            key
+        };
+        match endpoint {
+            E::CreateLicenseKeyMeta | E::CreateProductMeta => codes[0],
+            E::UpdateLicenseKeyMeta | E::UpdateProductMeta => codes[1],
+            _ => codes[2],
+        }
+    };
+    let code = match error {
+        ServiceError::KeyUnknown => match endpoint {
+            E::UpdateLicenseKey => Code::UpdateNotFound,
+            E::DeleteLicenseKey => Code::DeleteNotFound,
+            E::AssignLicenseKey => Code::AssignFailed,
+            _ => Code::InvalidKey,
+        },
+        ServiceError::KeyNotAssigned => Code::NotAssigned,
+        ServiceError::KeyProductInactive => Code::ProductInactive,
+        ServiceError::KeyBlocked => Code::Blocked,
+        ServiceError::KeyExpired => Code::Expired,
+        ServiceError::IdentifierRequired => Code::IdentifierRequired,
+        ServiceError::NoActivation => Code::NoActivation,
+        ServiceError::AlreadyActive => Code::AlreadyActive,
+        ServiceError::ActivationLimit => Code::LimitReached,
+        ServiceError::AlreadyInactive => Code::AlreadyInactive,
+        ServiceError::AssignFailed => Code::AssignFailed,
+        ServiceError::InsufficientKeys(available) => {
+            let response = Response::new(Code::InsufficientKeys).with("available_quantity", available);
+            return Ok(Answer { response, product });
+        }
+        ServiceError::NoneCreated => Code::NoneCreated,
+        ServiceError::ProductNotFound => match endpoint {
+            E::CreateProductMeta => Code::ProductMetaCreateNoProduct,
+            E::UpdateProductMeta => Code::ProductMetaUpdateNoProduct,
+            E::DeleteProductMeta => Code::ProductMetaDeleteNoProduct,
+            E::DeleteProduct => Code::ProductDeleteNotFound,
+            E::AvailableCount => Code::CountNoProduct,
+            E::UpdateProduct => {
+                return Ok(invalid(
+                    Code::ProductUpdateIncorrect,
+                    FieldErrors::one("product_id", Problem::Invalid),
+                    product,
+                ));
+            }
+            E::CreateLicenseKeys => {
+                return Ok(invalid(Code::CreateIncorrect, FieldErrors::one("product_id", Problem::Invalid), product));
+            }
+            E::UpdateLicenseKey => {
+                return Ok(invalid(Code::UpdateIncorrect, FieldErrors::one("product_id", Problem::Invalid), product));
+            }
+            _ => Code::ProductNotFound,
+        },
+        ServiceError::GeneratorNotFound => Code::GeneratorNotFound,
+        ServiceError::KeyspaceTooSmall => {
+            return Ok(invalid(Code::CreateIncorrect, FieldErrors::one("quantity", Problem::Invalid), product));
+        }
+        ServiceError::MetaKeyRequired => meta(
+            [Code::KeyMetaCreateNoKey, Code::KeyMetaUpdateNoKey, Code::KeyMetaDeleteNoKey],
+            [Code::ProductMetaCreateNoKey, Code::ProductMetaUpdateNoKey, Code::ProductMetaDeleteNoKey],
+        ),
+        ServiceError::MetaValueRequired => meta(
+            [Code::KeyMetaCreateNoValue, Code::KeyMetaUpdateNoValue, Code::KeyMetaDeleteNoKey],
+            [Code::ProductMetaCreateNoValue, Code::ProductMetaUpdateNoValue, Code::ProductMetaDeleteNoKey],
+        ),
+        ServiceError::MetaExists => meta(
+            [Code::KeyMetaExists, Code::KeyMetaExists, Code::KeyMetaExists],
+            [Code::ProductMetaExists, Code::ProductMetaExists, Code::ProductMetaExists],
+        ),
+        ServiceError::MetaMissing => meta(
+            [Code::KeyMetaUpdateMissing, Code::KeyMetaUpdateMissing, Code::KeyMetaDeleteMissing],
+            [Code::ProductMetaUpdateMissing, Code::ProductMetaUpdateMissing, Code::ProductMetaDeleteMissing],
+        ),
+        ServiceError::Invalid(errors) => {
+            let code = match endpoint {
+                E::CreateProduct => Code::ProductCreateIncorrect,
+                E::UpdateProduct => Code::ProductUpdateIncorrect,
+                E::UpdateLicenseKey => Code::UpdateIncorrect,
+                E::CreateContract | E::UpdateContract => Code::ContractIncorrect,
+                _ => Code::CreateIncorrect,
+            };
+            return Ok(invalid(code, errors, product));
+        }
+        ServiceError::ApiKeyInvalid => Code::InvalidApiKey,
+        ServiceError::ApiKeyInactive => Code::InactiveApiKey,
+        ServiceError::ApiKeyCapability => Code::MissingCapability,
+        ServiceError::ApiKeyAddress => Code::WrongIp,
+        ServiceError::Blocked | ServiceError::AccessDenied => Code::AccessDenied,
+        // Registration Server refusals cannot arise from a license key request.
+        error @ (ServiceError::UserUnknown
+        | ServiceError::WrongPassword
+        | ServiceError::NotActivated
+        | ServiceError::Disabled
+        | ServiceError::InDeletion
+        | ServiceError::Redirect(_)
+        | ServiceError::UsernameTaken
+        | ServiceError::EmailTaken
+        | ServiceError::TempPasswordMismatch
+        | ServiceError::TempPasswordExpired
+        | ServiceError::WrongActivationCode
+        | ServiceError::ActivationCodeNotFound
+        | ServiceError::AlreadyActivated
+        | ServiceError::UsernameInvalid
+        | ServiceError::PasswordInvalid
+        | ServiceError::EmailInvalid
+        | ServiceError::InvalidLanguage
+        | ServiceError::SearchTooShort
+        | ServiceError::InvalidDistributor
+        | ServiceError::DeviceNotFound
+        | ServiceError::NoDefaultDepot
+        | ServiceError::NoDepotHost
+        | ServiceError::DepotExists
+        | ServiceError::DepotDataInvalid
+        | ServiceError::DepotNotFound
+        | ServiceError::InvitationTypeUnknown
+        | ServiceError::InvitedUserUnknown(_)
+        | ServiceError::SetInvitedFailed
+        | ServiceError::LicenseUnknown
+        | ServiceError::ProductUnknown
+        | ServiceError::TypeUnknown
+        | ServiceError::FeatureUnknown
+        | ServiceError::LimitInvalid
+        | ServiceError::SeatsExhausted
+        | ServiceError::InvalidDate
+        | ServiceError::UpgradeFailed
+        | ServiceError::DowngradeFailed
+        | ServiceError::CancelFailed
+        | ServiceError::LicenseAlreadyDisabled
+        | ServiceError::LicenseNotDisabled
+        | ServiceError::AlreadyExists(_)
+        | ServiceError::Store(_)
+        | ServiceError::Hashing
+        | ServiceError::TaskFailed) => return Err(Internal(error.to_string())),
+    };
+    Ok(answer(code, product))
+}
+
+fn product_param(params: &Params, field: &'static str, errors: &mut FieldErrors) -> Option<ProductId> {
+    match params.filled(field) {
+        None => {
+            errors.add(field, Problem::Required);
+            None
+        }
+        Some(text) => match text.parse() {
+            Ok(id) => Some(ProductId(id)),
+            Err(_) => {
+                errors.add(field, Problem::Integer);
+                None
+            }
+        },
+    }
+}
+
+fn count_param(params: &Params, field: &'static str, required: bool, errors: &mut FieldErrors) -> Option<u32> {
+    match params.filled(field) {
+        None if required => {
+            errors.add(field, Problem::Required);
+            None
+        }
+        None => Some(0),
+        Some(text) => match text.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.add(field, Problem::Integer);
+                None
+            }
+        },
+    }
+}
+
+/// The fields of create-product and update-product. `name` and `description` are required;
+/// the others, when absent, keep the current product's values (`current`), or default to
+/// internal, active and 0 for a new product.
+fn product_fields(params: &Params, current: Option<&Product>, errors: &mut FieldErrors) -> ProductFields {
+    let name = params.filled("name").unwrap_or_default().to_owned();
+    let description = params.filled("description").unwrap_or_default().to_owned();
+    if name.is_empty() {
+        errors.add("name", Problem::Required);
+    }
+    if description.is_empty() {
+        errors.add("description", Problem::Required);
+    }
+    let source = match params.filled("source") {
+        None => current.map_or(ProductSource::Internal, |p| p.source),
+        Some(text) => ProductSource::parse(&text.to_lowercase()).unwrap_or_else(|| {
+            errors.add("source", Problem::Invalid);
+            ProductSource::Internal
+        }),
+    };
+    let require_non_expired = match params.filled("require_non_expired") {
+        None => current.is_some_and(|p| p.require_non_expired),
+        Some("0") => false,
+        Some("1") => true,
+        Some(_) => {
+            errors.add("require_non_expired", Problem::Boolean);
+            false
+        }
+    };
+    let active = match params.filled("status") {
+        None => current.is_none_or(|p| p.active),
+        Some("active") => true,
+        Some("inactive") => false,
+        Some(_) => {
+            errors.add("status", Problem::Invalid);
+            true
+        }
+    };
+    ProductFields {
+        name,
+        description,
+        source,
+        external_reference: params
+            .get("external_reference")
+            .map_or_else(|| current.map(|p| p.external_reference.clone()).unwrap_or_default(), |t| t.trim().to_owned()),
+        active,
+        require_non_expired,
+        post_url: params
+            .get("post_url")
+            .map_or_else(|| current.map(|p| p.post_url.clone()).unwrap_or_default(), |t| t.trim().to_owned()),
+    }
+}
+
+/// The fields of create-license-keys and update-license-key.
+fn key_terms(params: &Params, errors: &mut FieldErrors) -> Option<KeyTerms> {
+    let product = product_param(params, "product_id", errors);
+    let activation_limit = count_param(params, "activation_limit", true, errors);
+    let validity_days = count_param(params, "validity", true, errors);
+    let state = match params.filled("status") {
+        None => {
+            errors.add("status", Problem::Required);
+            None
+        }
+        Some(text) => KeyState::parse(text).or_else(|| {
+            errors.add("status", Problem::Invalid);
+            None
+        }),
+    };
+    let owner_email = params.text("owner_email").trim().to_owned();
+    if !owner_email.is_empty() && !is_valid_email(&owner_email) {
+        errors.add("owner_email", Problem::Email);
+    }
+    let assigned_at = match params.filled("assigned_at") {
+        None => None,
+        Some(text) => match NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S") {
+            Ok(at) => Some(Utc.from_utc_datetime(&at)),
+            Err(_) => {
+                errors.add("assigned_at", Problem::Date);
+                None
+            }
+        },
+    };
+    Some(KeyTerms {
+        product: product?,
+        owner_name: params.text("owner_name").trim().to_owned(),
+        owner_email,
+        activation_limit: activation_limit?,
+        validity_days: validity_days?,
+        state: state?,
+        assigned_at,
+    })
+}
+
+/// Whether this build answers the endpoint; the others are not routed yet.
+pub fn is_served(endpoint: Endpoint) -> bool {
+    use Endpoint as E;
+    !matches!(
+        endpoint,
+        E::AccessDownloadables
+            | E::Download
+            | E::RandomAssignQueued
+            | E::SendTelemetry
+            | E::GetTelemetry
+            | E::CreateContract
+            | E::UpdateContract
+            | E::DeleteContract
+            | E::GetAllContracts
+            | E::ContractInfo
+            | E::ContractGenerate
+            | E::ContractDestroy
+            | E::ContractDestroyAll
+    )
+}
+
+/// Answers one license key API request for `actor`.
+pub fn handle(service: &Service, actor: &Actor, endpoint: Endpoint, params: &Params) -> Result<Answer, Internal> {
+    let key = params.text("license_key").trim();
+    let identifier = params.text("identifier");
+    // The product whose key signs the answer: the key's, or the one named.
+    let product = match params.filled("product_id").and_then(|p| p.parse().ok()) {
+        Some(id) => Some(ProductId(id)),
+        None if !key.is_empty() => service.product_of_key(key).map_err(|e| Internal(e.to_string()))?,
+        None => None,
+    };
+    let outcome = dispatch(service, actor, endpoint, params, key, identifier, product);
+    match outcome {
+        Ok(answer) => Ok(answer),
+        Err(error) => refusal(endpoint, error, product),
+    }
+}
+
+fn dispatch(
+    service: &Service,
+    actor: &Actor,
+    endpoint: Endpoint,
+    params: &Params,
+    key: &str,
+    identifier: &str,
+    product: Option<ProductId>,
+) -> Result<Answer, ServiceError> {
+    use Endpoint as E;
+    let signed = |code| answer(code, product);
+    match endpoint {
+        E::Verify => service.verify_key(key, identifier).map(|_| signed(Code::ValidKey)),
+        E::Activate => {
+            service.activate_key(actor, key, identifier, params.text("post_url")).map(|_| signed(Code::Activated))
+        }
+        E::Deactivate => service
+            .deactivate_key(actor, key, identifier)
+            .map(|_| Answer { response: Response::new(Code::Deactivated).with_string_code(), product: None }),
+        E::AssignAndActivate => {
+            let owner_name = params.text("owner_name");
+            let owner_email = params.text("owner_email");
+            service.assign_key(actor, key, owner_name, owner_email)?;
+            service.activate_key(actor, key, identifier, params.text("post_url")).map(|_| signed(Code::Activated))
+        }
+        E::LicenseKeyDetails => service.key_details(key, identifier).map(|d| Answer {
+            response: Response::new(Code::DetailsFound)
+                .with("licenseKey", key_details(&d.license, &d.meta))
+                .with("product", product_details(&d.product)),
+            product,
+        }),
+        E::AssignLicenseKey => service
+            .assign_key(actor, key, params.text("owner_name"), params.text("email"))
+            .map(|_| answer(Code::KeyAssigned, None)),
+        E::RandomAssign => {
+            let Some(product_id) = params.filled("product_id").and_then(|p| p.parse().ok()).map(ProductId) else {
+                return Err(ServiceError::ProductNotFound);
+            };
+            let quantity = params.filled("quantity").map_or(Some(1), |q| q.parse::<u32>().ok().filter(|q| *q >= 1));
+            let Some(quantity) = quantity else {
+                return Err(ServiceError::InsufficientKeys(service.available_keys(product_id)?));
+            };
+            let generate = params.filled("generate") == Some("1");
+            let keys = service.random_assign(
+                actor,
+                product_id,
+                params.text("owner_name"),
+                params.text("owner_email"),
+                quantity,
+                generate,
+            )?;
+            let list: Vec<Value> = keys.iter().map(key_assigned).collect();
+            Ok(Answer { response: Response::new(Code::KeysAssigned).with("license_keys", list), product: None })
+        }
+        E::CreateLicenseKeys => {
+            let mut errors = FieldErrors::default();
+            let keys: Option<Vec<String>> = match params.filled("license_keys") {
+                None => {
+                    errors.add("license_keys", Problem::Required);
+                    None
+                }
+                Some(text) => serde_json::from_str::<Vec<String>>(text).ok().or_else(|| {
+                    errors.add("license_keys", Problem::Json);
+                    None
+                }),
+            };
+            let terms = key_terms(params, &mut errors);
+            let (Some(keys), Some(terms), true) = (keys, terms, errors.is_empty()) else {
+                return Err(ServiceError::Invalid(errors));
+            };
+            let created = service.create_keys(actor, &keys, &terms)?;
+            Ok(Answer {
+                response: Response::new(Code::KeysCreated)
+                    .with("created", created.created)
+                    .with("duplicate", created.duplicate),
+                product,
+            })
+        }
+        E::UpdateLicenseKey => {
+            let mut errors = FieldErrors::default();
+            if key.is_empty() {
+                errors.add("license_key", Problem::Required);
+            }
+            let terms = key_terms(params, &mut errors);
+            let (Some(terms), true) = (terms, errors.is_empty()) else {
+                return Err(ServiceError::Invalid(errors));
+            };
+            service.update_key(actor, key, &terms).map(|()| signed(Code::KeyUpdated))
+        }
+        E::DeleteLicenseKey => service.delete_key(actor, key).map(|()| signed(Code::KeyDeleted)),
+        E::CreateProduct => {
+            let mut errors = FieldErrors::default();
+            let fields = product_fields(params, None, &mut errors);
+            errors.into_result(()).map_err(ServiceError::Invalid)?;
+            let created = service.create_product(actor, &fields)?;
+            Ok(Answer { response: Response::new(Code::ProductCreated).with("product_id", created.id.0), product: None })
+        }
+        E::UpdateProduct => {
+            let mut errors = FieldErrors::default();
+            let id = product_param(params, "product_id", &mut errors);
+            let current = id.map(|id| service.product(id)).transpose().or_else(|e| match e {
+                ServiceError::ProductNotFound => Ok(None),
+                other => Err(other),
+            })?;
+            let fields = product_fields(params, current.as_ref(), &mut errors);
+            let (Some(id), true) = (id, errors.is_empty()) else {
+                return Err(ServiceError::Invalid(errors));
+            };
+            service.update_product(actor, id, &fields).map(|_| answer(Code::ProductUpdated, None))
+        }
+        E::DeleteProduct => {
+            let id = params
+                .filled("product_id")
+                .and_then(|p| p.parse().ok())
+                .map(ProductId)
+                .ok_or(ServiceError::ProductNotFound)?;
+            service.delete_product(actor, id).map(|()| answer(Code::ProductDeleted, None))
+        }
+        E::CreateProductMeta | E::UpdateProductMeta | E::DeleteProductMeta => {
+            let id = product.ok_or(ServiceError::ProductNotFound)?;
+            let (meta_key, value) = (params.text("key"), params.text("value"));
+            match endpoint {
+                E::CreateProductMeta => {
+                    service.create_product_meta(actor, id, meta_key, value).map(|_| signed(Code::ProductMetaCreated))
+                }
+                E::UpdateProductMeta => {
+                    service.update_product_meta(actor, id, meta_key, value).map(|()| signed(Code::ProductMetaUpdated))
+                }
+                _ => service.delete_product_meta(actor, id, meta_key).map(|()| signed(Code::ProductMetaDeleted)),
+            }
+        }
+        E::CreateLicenseKeyMeta => service
+            .create_key_meta(actor, key, params.text("key"), params.text("value"))
+            .map(|id| Answer { response: Response::new(Code::KeyMetaCreated).with("meta_id", id), product }),
+        E::UpdateLicenseKeyMeta => service
+            .update_key_meta(actor, key, params.text("key"), params.text("value"))
+            .map(|id| Answer { response: Response::new(Code::KeyMetaUpdated).with("meta_id", id), product }),
+        E::DeleteLicenseKeyMeta => {
+            service.delete_key_meta(actor, key, params.text("key")).map(|()| signed(Code::KeyMetaDeleted))
+        }
+        E::GetAllProducts => {
+            let list: Vec<Value> = service.products()?.iter().map(product_listing).collect();
+            Ok(Answer { response: Response::new(Code::AllProducts).with("products", list), product: None })
+        }
+        E::GetAllGenerators => {
+            let list: Vec<Value> = service.generators()?.iter().map(generator_listing).collect();
+            Ok(Answer { response: Response::new(Code::AllGenerators).with("products", list), product: None })
+        }
+        E::Generate => {
+            let id = params
+                .filled("generator_id")
+                .and_then(|g| g.parse().ok())
+                .map(GeneratorId)
+                .ok_or(ServiceError::GeneratorNotFound)?;
+            let quantity = params.filled("quantity").and_then(|q| q.parse::<u32>().ok()).unwrap_or(0);
+            let (generator, keys) = service.generate_keys(actor, id, quantity)?;
+            Ok(Answer {
+                response: Response::new(Code::Generated).with("licenseKeys", keys),
+                product: Some(generator.product),
+            })
+        }
+        E::GetLicenseKeys => {
+            let filter = KeyFilter {
+                product: params.filled("product_id").and_then(|p| p.parse().ok()).map(ProductId),
+                state: params.filled("status").and_then(KeyState::parse),
+                owner_email: params.filled("owner_email").map(str::to_owned),
+                owner_name: params.filled("owner_name").map(str::to_owned),
+                page: params.filled("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+                per_page: params.filled("items_per_page").and_then(|p| p.parse().ok()).unwrap_or(10).clamp(1, 1000),
+            };
+            let list: Vec<Value> = service.keys(&filter)?.iter().map(key_listing).collect();
+            Ok(Answer { response: Response::new(Code::LicenseKeys).with("license_keys", list), product: None })
+        }
+        E::AvailableCount => {
+            let id = product.ok_or(ServiceError::ProductNotFound)?;
+            let count = service.available_keys(id)?;
+            Ok(Answer { response: Response::new(Code::AvailableCount).with("count", count), product: None })
+        }
+        // Not routed yet (see `is_served`); refused here too, should one arrive.
+        E::AccessDownloadables
+        | E::Download
+        | E::RandomAssignQueued
+        | E::SendTelemetry
+        | E::GetTelemetry
+        | E::CreateContract
+        | E::UpdateContract
+        | E::DeleteContract
+        | E::GetAllContracts
+        | E::ContractInfo
+        | E::ContractGenerate
+        | E::ContractDestroy
+        | E::ContractDestroyAll => Err(ServiceError::AccessDenied),
+    }
+}

@@ -1,0 +1,165 @@
+//! The license key API's requests (form fields or query parameters) and the JSON records
+//! its responses carry, in the field order and formats the original server writes.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use crate::domain::generator::Generator;
+use crate::domain::license::License;
+use crate::domain::product::{Meta, Product};
+
+/// The parameters of one request: the form body of a POST, or the query of a GET
+/// (both, where a POST also has a query).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Params(Vec<(String, String)>);
+
+impl Params {
+    pub fn new(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
+    /// The first value of a parameter.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The value, or "" when absent.
+    pub fn text(&self, name: &str) -> &str {
+        self.get(name).unwrap_or_default()
+    }
+
+    /// A value that is present and not blank.
+    pub fn filled(&self, name: &str) -> Option<&str> {
+        self.get(name).map(str::trim).filter(|v| !v.is_empty())
+    }
+
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+}
+
+/// Eloquent's timestamp form: `2024-02-24T20:54:16.000000Z`.
+pub fn iso_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// The database's form, as get-license-key-details shows `assigned_at`: `2024-02-27 03:05:31`.
+pub fn db_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn nullable(text: &str) -> Value {
+    if text.is_empty() { Value::Null } else { Value::from(text) }
+}
+
+fn meta_json(meta: &[Meta]) -> Value {
+    Value::Array(meta.iter().map(|m| json!({"key": m.key, "value": m.value})).collect())
+}
+
+/// A key in get-license-keys.
+pub fn key_listing(l: &License) -> Value {
+    json!({
+        "id": l.id.0,
+        "product_id": l.product_id.map(|p| p.0),
+        "license_key": l.number,
+        "owner_name": nullable(&l.owner_name),
+        "owner_email": nullable(&l.owner_email),
+        "activation_limit": l.limit.0,
+        "validity": l.validity_days,
+        "assigned_at": l.assigned_at.map(iso_time),
+        "status": l.key_state.as_str(),
+        "created_at": iso_time(l.created_at),
+        "updated_at": iso_time(l.updated_at),
+    })
+}
+
+/// A key just assigned (random-assign-license-keys, 803).
+pub fn key_assigned(l: &License) -> Value {
+    json!({
+        "product_id": l.product_id.map(|p| p.0),
+        "license_key": l.number,
+        "activation_limit": l.limit.0,
+        "validity": l.validity_days,
+        "status": l.key_state.as_str(),
+        "owner_name": l.owner_name,
+        "owner_email": l.owner_email,
+        "assigned_at": l.assigned_at.map(iso_time),
+        "contract_id": l.contract_id,
+        "updated_at": iso_time(l.updated_at),
+        "created_at": iso_time(l.created_at),
+        "id": l.id.0,
+        "meta_data": [],
+    })
+}
+
+/// `licenseKey` of get-license-key-details (500).
+pub fn key_details(l: &License, meta: &[Meta]) -> Value {
+    json!({
+        "id": l.id.0,
+        "license_key": l.number,
+        "owner_name": l.owner_name,
+        "owner_email": l.owner_email,
+        "activation_limit": l.limit.0,
+        "validity": l.validity_days,
+        "assigned_at": l.assigned_at.map(db_time),
+        "meta_data": meta_json(meta),
+        "expires_at": l.expires_at().map_or(Value::Bool(false), |at| Value::from(db_time(at))),
+    })
+}
+
+/// `product` of get-license-key-details.
+pub fn product_details(p: &Product) -> Value {
+    json!({
+        "id": p.id.0,
+        "external_reference": p.external_reference,
+        "source": p.source.as_str(),
+        "name": p.name,
+        "post_url": p.post_url,
+        "description": p.description,
+        "meta_data": meta_json(&p.meta),
+    })
+}
+
+/// A product in get-all-products (810).
+pub fn product_listing(p: &Product) -> Value {
+    json!({
+        "id": p.id.0,
+        "external_reference": p.external_reference,
+        "source": p.source.as_str(),
+        "name": p.name,
+        "post_url": p.post_url,
+        "description": p.description,
+        "status": if p.active { "active" } else { "inactive" },
+        "require_non_expired": u8::from(p.require_non_expired),
+        "created_at": iso_time(p.created_at),
+        "updated_at": iso_time(p.updated_at),
+        "meta_data": meta_json(&p.meta),
+    })
+}
+
+/// A generator in get-all-generators (820; the list is under `products`, sic).
+pub fn generator_listing(g: &Generator) -> Value {
+    let (chunks, length, charset, function) = match &g.format {
+        crate::domain::generator::KeyFormat::Chunks { charset, chunks, chunk_length } => {
+            (*chunks, *chunk_length, charset.iter().collect::<String>(), String::new())
+        }
+        crate::domain::generator::KeyFormat::Custom(f) => (0, 0, String::new(), f.name().to_owned()),
+        crate::domain::generator::KeyFormat::Uuid => (0, 0, String::new(), String::new()),
+    };
+    json!({
+        "id": g.id.0,
+        "product_id": g.product.0,
+        "method": g.format.method(),
+        "prefix": g.prefix,
+        "suffix": g.suffix,
+        "function_name": function,
+        "number_of_chunks": chunks,
+        "chunk_length": length,
+        "activation_limit": g.activation_limit,
+        "validity": g.validity_days,
+        "status": u8::from(g.active),
+        "charset": charset,
+        "created_at": iso_time(g.created_at),
+        "updated_at": iso_time(g.updated_at),
+    })
+}

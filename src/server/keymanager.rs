@@ -1,0 +1,193 @@
+//! The license key API endpoint: `/api/v1/{endpoint}`. The API key (form field, query
+//! parameter or `Authorization: Bearer`) and the blocklist are checked before the
+//! endpoint runs; every answer is the signed JSON envelope.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use crate::domain::endpoint::Endpoint;
+use crate::domain::product::ProductId;
+use crate::protocol::keymanager::codes::Code;
+use crate::protocol::keymanager::envelope::{self, KeyUsed, Signer};
+use crate::protocol::keymanager::handle::{Answer, handle, is_served};
+use crate::protocol::keymanager::wire::Params;
+use crate::service::signing::SigningKey;
+use crate::service::{Actor, Service, ServiceError};
+
+/// Largest request body accepted (a bulk create of many keys fits).
+pub const MAX_BODY: usize = 8 * 1024 * 1024;
+
+impl Signer for SigningKey {
+    fn sign(&self, message: &[u8]) -> Option<Vec<u8>> {
+        SigningKey::sign(self, message)
+    }
+}
+
+fn json(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json"), (header::CACHE_CONTROL, "no-cache, private")], body)
+        .into_response()
+}
+
+fn not_found() -> Response {
+    json(StatusCode::NOT_FOUND, r#"{"message":"Not Found"}"#.into())
+}
+
+fn server_error() -> Response {
+    json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"message":"Server Error"}"#.into())
+}
+
+/// The product's own key when it has one, else the global key (or none).
+fn signer_for(
+    service: &Service,
+    product: Option<ProductId>,
+) -> Result<(KeyUsed, Option<Arc<SigningKey>>), ServiceError> {
+    if let Some(product) = product
+        && let Some(key) = service.product_signing_key(product)?
+    {
+        return Ok((KeyUsed::Product, Some(key)));
+    }
+    Ok((KeyUsed::Global, service.global_signing_key()?))
+}
+
+/// Renders an answer with the right key; runs on the blocking pool (signing is CPU work).
+fn render(service: &Service, answer: Answer, status: StatusCode) -> Response {
+    let Ok((used, key)) = signer_for(service, answer.product) else {
+        return server_error();
+    };
+    let body = envelope::render(
+        answer.response.finish(service.now().timestamp()),
+        used,
+        key.as_deref().map(|k| k as &dyn Signer),
+    );
+    json(status, body)
+}
+
+/// The request's parameters: the query, then a form or JSON body.
+fn params(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Params {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if is_json {
+        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
+            for (k, v) in map {
+                let text = match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                pairs.push((k, text));
+            }
+        }
+    } else {
+        pairs.extend(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())));
+    }
+    Params::new(pairs)
+}
+
+fn api_key<'a>(headers: &'a HeaderMap, params: &'a Params) -> &'a str {
+    params
+        .filled("api_key")
+        .or_else(|| {
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+        })
+        .unwrap_or_default()
+}
+
+pub(super) async fn endpoint(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    if let Some(rest) = path.strip_prefix("public-key") {
+        return public_key(&state.service, rest.trim_start_matches('/')).await;
+    }
+    let Some(endpoint) = Endpoint::parse(&path).filter(|e| is_served(*e)) else {
+        return not_found();
+    };
+    if method != Method::GET && method != Method::POST {
+        return json(StatusCode::METHOD_NOT_ALLOWED, r#"{"message":"Method Not Allowed"}"#.into());
+    }
+    let service = state.service.clone();
+    let response = tokio::task::spawn_blocking(move || {
+        let params = params(&headers, query.as_deref(), &body);
+        let ip = peer.ip();
+        let key_id = match service.authorize_api_key(api_key(&headers, &params), ip, endpoint) {
+            Ok(id) => id,
+            Err(error) => {
+                let code = match error {
+                    ServiceError::ApiKeyInactive => Code::InactiveApiKey,
+                    ServiceError::ApiKeyCapability => Code::MissingCapability,
+                    ServiceError::ApiKeyAddress => Code::WrongIp,
+                    _ => Code::InvalidApiKey,
+                };
+                let answer = Answer { response: envelope::Response::new(code), product: None };
+                return (code.number(), render(&service, answer, StatusCode::UNAUTHORIZED));
+            }
+        };
+        if let Err(ServiceError::Blocked) = service.check_blocklist(ip, params.filled("identifier")) {
+            let answer = Answer { response: envelope::Response::new(Code::AccessDenied), product: None };
+            return (Code::AccessDenied.number(), render(&service, answer, StatusCode::FORBIDDEN));
+        }
+        match handle(&service, &Actor::ApiKey(key_id), endpoint, &params) {
+            Ok(answer) => (0, render(&service, answer, StatusCode::OK)),
+            Err(error) => {
+                tracing::error!(face = "keymanager", endpoint = endpoint.name(), %error, "request failed inside keydesk");
+                (500, server_error())
+            }
+        }
+    })
+    .await;
+    let Ok((code, response)) = response else {
+        return server_error();
+    };
+    tracing::info!(
+        face = "keymanager",
+        ip = %peer.ip(),
+        endpoint = endpoint.name(),
+        refused = code,
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+/// `GET /api/v1/public-key` (the global key) and `/api/v1/public-key/{product_id}` (a
+/// product's own key): the PEM to verify response signatures with. Public; no API key.
+async fn public_key(service: &Service, product: &str) -> Response {
+    let service = service.clone();
+    let product = product.to_owned();
+    let pem = tokio::task::spawn_blocking(move || match product.as_str() {
+        "" => service.global_signing_key(),
+        id => match id.parse() {
+            Ok(id) => service.product_signing_key(ProductId(id)),
+            Err(_) => Ok(None),
+        },
+    })
+    .await;
+    match pem {
+        Ok(Ok(Some(key))) => {
+            ([(header::CONTENT_TYPE, "application/x-pem-file")], key.public_key_pem().to_owned()).into_response()
+        }
+        Ok(Ok(None)) => not_found(),
+        _ => server_error(),
+    }
+}

@@ -1,0 +1,350 @@
+//! License keys through the key manager's eyes: create, update, delete, list, assign,
+//! and verify / activate / deactivate by identifier.
+
+use chrono::{DateTime, Utc};
+use rand::rngs::OsRng;
+
+use super::{Actor, Service, ServiceError, audit};
+use crate::domain::license::{KeyState, License, LicenseStatus};
+use crate::domain::product::{Meta, Product, ProductId};
+use crate::domain::secret::redact_tail;
+use crate::store::{Db, KeyFilter, KeyUpdate, NewKey};
+
+/// The terms a key is created or updated with.
+#[derive(Debug, Clone)]
+pub struct KeyTerms {
+    pub product: ProductId,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub activation_limit: u32,
+    pub validity_days: u32,
+    pub state: KeyState,
+    pub assigned_at: Option<DateTime<Utc>>,
+}
+
+/// How create-license-keys went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Created {
+    pub created: u32,
+    pub duplicate: u32,
+}
+
+/// A key with its metadata and product (get-license-key-details).
+#[derive(Debug, Clone)]
+pub struct KeyDetails {
+    pub license: License,
+    pub meta: Vec<Meta>,
+    pub product: Product,
+}
+
+fn vendor(actor: &Actor) -> Result<(), ServiceError> {
+    if actor.is_vendor() { Ok(()) } else { Err(ServiceError::AccessDenied) }
+}
+
+/// The checks verify, activate, deactivate and the details share, in the documented order:
+/// unknown (210), not assigned (201), product inactive or gone (203), blocked (204),
+/// expired (205), no identifier (215).
+fn checked(db: &Db<'_>, key: &str, identifier: &str, now: DateTime<Utc>) -> Result<(License, Product), ServiceError> {
+    let license =
+        db.license_by_number(key)?.filter(|l| l.status != LicenseStatus::Deleted).ok_or(ServiceError::KeyUnknown)?;
+    if matches!(license.key_state, KeyState::Available | KeyState::Reserved) {
+        return Err(ServiceError::KeyNotAssigned);
+    }
+    let product = license.product_id.map(|p| db.product(p)).transpose()?.flatten();
+    let product = product.filter(|p| p.active).ok_or(ServiceError::KeyProductInactive)?;
+    // A license the Registration Server deactivated is blocked here too.
+    if license.key_state == KeyState::Blocked || license.status == LicenseStatus::Deactivated {
+        return Err(ServiceError::KeyBlocked);
+    }
+    if license.is_expired(now) {
+        return Err(ServiceError::KeyExpired);
+    }
+    if identifier.trim().is_empty() {
+        return Err(ServiceError::IdentifierRequired);
+    }
+    Ok((license, product))
+}
+
+impl Service {
+    /// The product a key belongs to (which key signs the answer about it).
+    pub fn product_of_key(&self, key: &str) -> Result<Option<ProductId>, ServiceError> {
+        self.store.read(|db| Ok(db.license_by_number(key)?.and_then(|l| l.product_id)))
+    }
+
+    /// verify: the key is good and active for this identifier.
+    pub fn verify_key(&self, key: &str, identifier: &str) -> Result<License, ServiceError> {
+        let now = self.now();
+        self.store.read(|db| {
+            let (license, _) = checked(db, key, identifier, now)?;
+            if !db.has_activation(license.id, identifier.trim())? {
+                return Err(ServiceError::NoActivation);
+            }
+            Ok(license)
+        })
+    }
+
+    /// activate: records the identifier, within the activation limit (0: unlimited). One
+    /// transaction, so concurrent activations never exceed the limit.
+    pub fn activate_key(
+        &self,
+        actor: &Actor,
+        key: &str,
+        identifier: &str,
+        post_url: &str,
+    ) -> Result<License, ServiceError> {
+        let now = self.now();
+        self.store.write(|db| {
+            let (license, _) = checked(db, key, identifier, now)?;
+            let identifier = identifier.trim();
+            if db.has_activation(license.id, identifier)? {
+                return Err(ServiceError::AlreadyActive);
+            }
+            if !license.limit.admits(license.used, 1) {
+                return Err(ServiceError::ActivationLimit);
+            }
+            db.add_key_activation(license.id, identifier, post_url.trim(), now)?;
+            audit(db, now, actor, "activate-key", &redact_tail(key), identifier)?;
+            Ok(license)
+        })
+    }
+
+    /// deactivate: forgets the identifier's activation.
+    pub fn deactivate_key(&self, actor: &Actor, key: &str, identifier: &str) -> Result<License, ServiceError> {
+        let now = self.now();
+        self.store.write(|db| {
+            let (license, _) = checked(db, key, identifier, now)?;
+            if !db.remove_activation(license.id, identifier.trim())? {
+                return Err(ServiceError::AlreadyInactive);
+            }
+            audit(db, now, actor, "deactivate-key", &redact_tail(key), identifier.trim())?;
+            Ok(license)
+        })
+    }
+
+    /// get-license-key-details: a key active for this identifier, with its meta and product.
+    pub fn key_details(&self, key: &str, identifier: &str) -> Result<KeyDetails, ServiceError> {
+        let now = self.now();
+        self.store.read(|db| {
+            let (license, product) = checked(db, key, identifier, now)?;
+            if !db.has_activation(license.id, identifier.trim())? {
+                return Err(ServiceError::NoActivation);
+            }
+            Ok(KeyDetails { meta: db.license_meta(license.id)?, license, product })
+        })
+    }
+
+    /// assign-license-key: an available key gets its owner, and its validity starts.
+    pub fn assign_key(
+        &self,
+        actor: &Actor,
+        key: &str,
+        owner_name: &str,
+        owner_email: &str,
+    ) -> Result<License, ServiceError> {
+        vendor(actor)?;
+        let now = self.now();
+        self.store.write(|db| {
+            let license = db.license_by_number(key)?.filter(|l| l.key_state == KeyState::Available);
+            let license = license.ok_or(ServiceError::AssignFailed)?;
+            db.assign_key(license.id, owner_name.trim(), owner_email.trim(), now)?;
+            audit(db, now, actor, "assign-key", &redact_tail(key), owner_email)?;
+            db.license(license.id)?.ok_or(ServiceError::KeyUnknown)
+        })
+    }
+
+    /// create-license-keys: stores each key not yet known; counts the others as duplicates.
+    /// Creating none at all is an error.
+    pub fn create_keys(&self, actor: &Actor, keys: &[String], terms: &KeyTerms) -> Result<Created, ServiceError> {
+        vendor(actor)?;
+        let now = self.now();
+        self.store.write(|db| {
+            db.product(terms.product)?.ok_or(ServiceError::ProductNotFound)?;
+            let mut outcome = Created { created: 0, duplicate: 0 };
+            for key in keys.iter().map(|k| k.trim()).filter(|k| !k.is_empty()) {
+                let new = NewKey {
+                    key: key.to_owned(),
+                    product: terms.product,
+                    owner_name: terms.owner_name.clone(),
+                    owner_email: terms.owner_email.clone(),
+                    activation_limit: terms.activation_limit,
+                    validity_days: terms.validity_days,
+                    state: terms.state,
+                    assigned_at: terms.assigned_at.or((terms.state == KeyState::Assigned).then_some(now)),
+                    contract: None,
+                    is_test: false,
+                    created_by: actor_label(actor),
+                    created_at: now,
+                };
+                match db.insert_key(&new)? {
+                    Some(_) => outcome.created += 1,
+                    None => outcome.duplicate += 1,
+                }
+            }
+            if outcome.created == 0 {
+                return Err(ServiceError::NoneCreated);
+            }
+            audit(
+                db,
+                now,
+                actor,
+                "create-keys",
+                &terms.product.0.to_string(),
+                &format!("{} created", outcome.created),
+            )?;
+            Ok(outcome)
+        })
+    }
+
+    /// update-license-key: the key itself cannot change; everything else can.
+    pub fn update_key(&self, actor: &Actor, key: &str, terms: &KeyTerms) -> Result<(), ServiceError> {
+        vendor(actor)?;
+        let now = self.now();
+        self.store.write(|db| {
+            let license = db.license_by_number(key)?.ok_or(ServiceError::KeyUnknown)?;
+            db.product(terms.product)?.ok_or(ServiceError::ProductNotFound)?;
+            let update = KeyUpdate {
+                product: terms.product,
+                owner_name: terms.owner_name.clone(),
+                owner_email: terms.owner_email.clone(),
+                activation_limit: terms.activation_limit,
+                validity_days: terms.validity_days,
+                state: terms.state,
+                assigned_at: terms.assigned_at.or(license.assigned_at),
+            };
+            db.update_key(license.id, &update, now)?;
+            audit(db, now, actor, "update-key", &redact_tail(key), terms.state.as_str())
+        })
+    }
+
+    /// delete-license-key: the key and its activations and metadata.
+    pub fn delete_key(&self, actor: &Actor, key: &str) -> Result<(), ServiceError> {
+        vendor(actor)?;
+        let now = self.now();
+        self.store.write(|db| {
+            let license = db.license_by_number(key)?.ok_or(ServiceError::KeyUnknown)?;
+            db.delete_license(license.id)?;
+            audit(db, now, actor, "delete-key", &redact_tail(key), "")
+        })
+    }
+
+    /// get-license-keys.
+    pub fn keys(&self, filter: &KeyFilter) -> Result<Vec<License>, ServiceError> {
+        self.store.read(|db| Ok(db.keys(filter)?))
+    }
+
+    /// get-available-license-keys-count.
+    pub fn available_keys(&self, product: ProductId) -> Result<u64, ServiceError> {
+        self.store.read(|db| {
+            db.product(product)?.ok_or(ServiceError::ProductNotFound)?;
+            Ok(db.available_count(product)?)
+        })
+    }
+
+    /// random-assign-license-keys: `quantity` available keys of the product get the owner;
+    /// with `generate`, the product's generator makes what the stock lacks.
+    pub fn random_assign(
+        &self,
+        actor: &Actor,
+        product: ProductId,
+        owner_name: &str,
+        owner_email: &str,
+        quantity: u32,
+        generate: bool,
+    ) -> Result<Vec<License>, ServiceError> {
+        vendor(actor)?;
+        let now = self.now();
+        self.store.write(|db| {
+            db.product(product)?.ok_or(ServiceError::ProductNotFound)?;
+            let mut chosen = db.random_available(product, quantity)?;
+            let missing = quantity.saturating_sub(chosen.len() as u32);
+            if missing > 0 {
+                if !generate {
+                    return Err(ServiceError::InsufficientKeys(chosen.len() as u64));
+                }
+                let generator = db.generator_of_product(product)?.ok_or(ServiceError::GeneratorNotFound)?;
+                if !generator.format.can_make(u64::from(missing)) {
+                    return Err(ServiceError::KeyspaceTooSmall);
+                }
+                let mut made = 0;
+                while made < missing {
+                    let new = NewKey {
+                        key: generator.draw(&mut OsRng),
+                        product,
+                        owner_name: String::new(),
+                        owner_email: String::new(),
+                        activation_limit: generator.activation_limit,
+                        validity_days: generator.validity_days,
+                        state: KeyState::Available,
+                        assigned_at: None,
+                        contract: None,
+                        is_test: false,
+                        created_by: actor_label(actor),
+                        created_at: now,
+                    };
+                    if let Some(id) = db.insert_key(&new)? {
+                        chosen.extend(db.license(id)?);
+                        made += 1;
+                    }
+                }
+            }
+            let mut assigned = Vec::with_capacity(chosen.len());
+            for license in chosen {
+                db.assign_key(license.id, owner_name.trim(), owner_email.trim(), now)?;
+                assigned.extend(db.license(license.id)?);
+            }
+            audit(db, now, actor, "random-assign", &product.0.to_string(), &format!("{quantity} to {owner_email}"))?;
+            Ok(assigned)
+        })
+    }
+
+    /// create-license-key-meta: the key must be assigned.
+    pub fn create_key_meta(&self, actor: &Actor, key: &str, meta_key: &str, value: &str) -> Result<i64, ServiceError> {
+        self.key_meta(actor, key, meta_key, Some(value), |db, license| {
+            db.insert_license_meta(license, meta_key.trim(), value)?.ok_or(ServiceError::MetaExists)
+        })
+    }
+
+    /// update-license-key-meta.
+    pub fn update_key_meta(&self, actor: &Actor, key: &str, meta_key: &str, value: &str) -> Result<i64, ServiceError> {
+        self.key_meta(actor, key, meta_key, Some(value), |db, license| {
+            db.update_license_meta(license, meta_key.trim(), value)?.ok_or(ServiceError::MetaMissing)
+        })
+    }
+
+    /// delete-license-key-meta.
+    pub fn delete_key_meta(&self, actor: &Actor, key: &str, meta_key: &str) -> Result<(), ServiceError> {
+        self.key_meta(actor, key, meta_key, None, |db, license| {
+            if db.delete_license_meta(license, meta_key.trim())? { Ok(()) } else { Err(ServiceError::MetaMissing) }
+        })
+    }
+
+    /// Meta calls: key and value present, then a known, assigned key, then the change.
+    fn key_meta<T>(
+        &self,
+        actor: &Actor,
+        key: &str,
+        meta_key: &str,
+        value: Option<&str>,
+        change: impl FnOnce(&Db<'_>, crate::domain::license::LicenseId) -> Result<T, ServiceError>,
+    ) -> Result<T, ServiceError> {
+        super::products::meta_fields(meta_key, value)?;
+        let now = self.now();
+        self.store.write(|db| {
+            let license = db.license_by_number(key)?.ok_or(ServiceError::KeyUnknown)?;
+            if license.key_state != KeyState::Assigned {
+                return Err(ServiceError::KeyNotAssigned);
+            }
+            let outcome = change(db, license.id)?;
+            audit(db, now, actor, "key-meta", &redact_tail(key), meta_key)?;
+            Ok(outcome)
+        })
+    }
+}
+
+fn actor_label(actor: &Actor) -> String {
+    match actor {
+        Actor::Owner => "owner".into(),
+        Actor::ApiKey(id) => format!("api-key:{id}"),
+        Actor::Distributor(d) => format!("distributor:{}", d.0),
+    }
+}

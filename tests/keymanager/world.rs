@@ -1,0 +1,129 @@
+//! One database, one server, one API key with every capability.
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use keydesk::client::keymanager::{Envelope, KeyClient};
+use keydesk::domain::endpoint::Capabilities;
+use keydesk::domain::license::KeyState;
+use keydesk::domain::product::{ProductId, ProductSource};
+use keydesk::service::keys::KeyTerms;
+use keydesk::service::{Actor, ManualClock, Service};
+use keydesk::store::{DataKey, GeneratorFields, ProductFields, Store};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub struct World {
+    pub service: Service,
+    pub clock: Arc<ManualClock>,
+    pub client: KeyClient,
+    pub base: String,
+    pub db_path: std::path::PathBuf,
+    _dir: TempDir,
+    _stop: oneshot::Sender<()>,
+}
+
+impl World {
+    /// A world whose server signs with a global key.
+    pub async fn start() -> Self {
+        let world = Self::unsigned().await;
+        world.service.create_signing_key(&Actor::Owner, None).expect("global key");
+        world
+    }
+
+    /// A world with no signing key at all.
+    pub async fn unsigned() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db_path = dir.path().join("keys.sqlite");
+        let store = Store::open(&db_path, &DataKey::generate()).expect("store");
+        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).single().expect("time")));
+        let service = Service::new(Arc::new(store), clock.clone());
+        let (_, key) = service.create_api_key(&Actor::Owner, "tests", Capabilities::All, &[]).expect("api key");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = service.clone();
+        tokio::spawn(async move {
+            let _ = keydesk::server::serve(listener, server, async {
+                let _ = stopped.await;
+            })
+            .await;
+        });
+        World {
+            client: KeyClient::new(&base, key).expect("client"),
+            service,
+            clock,
+            base,
+            db_path,
+            _dir: dir,
+            _stop: stop,
+        }
+    }
+
+    pub fn product(&self, name: &str) -> ProductId {
+        let fields = ProductFields {
+            name: name.into(),
+            description: format!("{name} for tests"),
+            source: ProductSource::Internal,
+            external_reference: String::new(),
+            active: true,
+            require_non_expired: false,
+            post_url: String::new(),
+        };
+        self.service.create_product(&Actor::Owner, &fields).expect("product").id
+    }
+
+    pub fn generator(&self, product: ProductId, method: &str, charset: &str, chunks: u32, length: u32) -> i64 {
+        let fields = GeneratorFields {
+            product,
+            method: method.into(),
+            prefix: String::new(),
+            suffix: String::new(),
+            function_name: String::new(),
+            number_of_chunks: chunks,
+            chunk_length: length,
+            charset: charset.into(),
+            activation_limit: 2,
+            validity_days: 365,
+            active: true,
+        };
+        self.service.create_generator(&Actor::Owner, &fields).expect("generator").id.0
+    }
+
+    /// Stores keys of a product in a state, with an activation limit.
+    pub fn keys(&self, product: ProductId, keys: &[&str], state: KeyState, limit: u32) {
+        let terms = KeyTerms {
+            product,
+            owner_name: "Test Owner".into(),
+            owner_email: "owner@example.com".into(),
+            activation_limit: limit,
+            validity_days: 0,
+            state,
+            assigned_at: None,
+        };
+        let keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+        self.service.create_keys(&Actor::Owner, &keys, &terms).expect("keys");
+    }
+
+    pub async fn post(&self, endpoint: &str, fields: &[(&str, &str)]) -> Envelope {
+        self.client.post(endpoint, fields).await.expect("an envelope")
+    }
+
+    pub async fn get(&self, endpoint: &str, fields: &[(&str, &str)]) -> Envelope {
+        self.client.get(endpoint, fields).await.expect("an envelope")
+    }
+}
+
+/// Checks code, message and HTTP status, and that the envelope is whole.
+pub fn assert_code(envelope: &Envelope, code: u16, message: &str) {
+    assert_eq!((envelope.code(), envelope.message()), (code, message), "{:?}", envelope.response);
+    let expected_status = match code {
+        100..=103 => 401,
+        150 => 403,
+        _ => 200,
+    };
+    assert_eq!(envelope.status, expected_status, "HTTP status for {code}");
+    let reencoded: serde_json::Value = serde_json::from_str(&envelope.signed_json).expect("signed json parses");
+    assert_eq!(reencoded, envelope.response, "response_base64 decodes to response");
+    assert!(envelope.response["timestamp"].is_i64(), "timestamp last");
+}
