@@ -52,6 +52,8 @@ pub struct Product {
     pub post_url: String,
     /// Whether the product signs its responses with its own key.
     pub has_signing_key: bool,
+    /// The distributor whose product this is; its keys are that distributor's licenses.
+    pub distributor: Option<super::distributor::DistributorId>,
     pub meta: Vec<Meta>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,

@@ -56,8 +56,10 @@ impl Db<'_> {
             .conn
             .prepare_cached(
                 "INSERT INTO licenses (key_lookup, key_sealed, product_id, owner_name, owner_email, seat_limit, \
-                 validity_days, key_state, assigned_at, contract_id, is_test, created_by, created_at, updated_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13) ON CONFLICT (key_lookup) DO NOTHING",
+                 validity_days, key_state, assigned_at, contract_id, is_test, created_by, created_at, updated_at, \
+                 distributor_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, \
+                 (SELECT distributor_id FROM products WHERE id = ?3)) ON CONFLICT (key_lookup) DO NOTHING",
             )?
             .execute(params![
                 self.sealer.lookup(&new.key),

@@ -206,6 +206,9 @@ CREATE TABLE products (
     active              INTEGER NOT NULL DEFAULT 1,
     require_non_expired INTEGER NOT NULL DEFAULT 0,
     post_url            TEXT NOT NULL DEFAULT '',
+    -- The distributor whose product this is: its keys are that distributor's licenses on
+    -- the Registration Server face. NULL: the vendor's own product, seen by no distributor.
+    distributor_id      INTEGER REFERENCES distributors(id),
     -- PKCS#8 DER of the product's own RSA key, sealed; NULL: the global key signs.
     signing_key_sealed  BLOB,
     created_at          INTEGER NOT NULL,

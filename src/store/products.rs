@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Db, StoreError, from_millis, to_millis};
+use crate::domain::distributor::DistributorId;
 use crate::domain::generator::{Generator, GeneratorId, KeyFormat};
 use crate::domain::product::{Meta, Product, ProductId, ProductSource};
 
@@ -17,6 +18,8 @@ pub struct ProductFields {
     pub active: bool,
     pub require_non_expired: bool,
     pub post_url: String,
+    /// The distributor the product (and so its keys) belongs to, if any.
+    pub distributor: Option<DistributorId>,
 }
 
 /// The stored fields of a generator.
@@ -36,7 +39,7 @@ pub struct GeneratorFields {
 }
 
 const PRODUCT_COLUMNS: &str = "id, name, description, source, external_reference, active, require_non_expired, \
-     post_url, signing_key_sealed IS NOT NULL, created_at, updated_at";
+     post_url, signing_key_sealed IS NOT NULL, created_at, updated_at, distributor_id";
 
 fn product_row(row: &Row<'_>) -> rusqlite::Result<Result<Product, StoreError>> {
     let source: String = row.get(3)?;
@@ -56,6 +59,7 @@ fn product_row(row: &Row<'_>) -> rusqlite::Result<Result<Product, StoreError>> {
         meta: Vec::new(),
         created_at: from_millis(row.get(9)?),
         updated_at: from_millis(row.get(10)?),
+        distributor: row.get::<_, Option<i64>>(11)?.map(DistributorId),
     }))
 }
 
@@ -88,7 +92,7 @@ impl Db<'_> {
     pub fn insert_product(&self, fields: &ProductFields, now: DateTime<Utc>) -> Result<ProductId, StoreError> {
         self.conn.execute(
             "INSERT INTO products (name, description, source, external_reference, active, require_non_expired, \
-             post_url, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+             post_url, created_at, updated_at, distributor_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
             params![
                 fields.name,
                 fields.description,
@@ -97,7 +101,8 @@ impl Db<'_> {
                 fields.active,
                 fields.require_non_expired,
                 fields.post_url,
-                to_millis(now)
+                to_millis(now),
+                fields.distributor.map(|d| d.0)
             ],
         )?;
         Ok(ProductId(self.conn.last_insert_rowid()))

@@ -42,6 +42,7 @@ async fn verify_follows_the_documented_order() {
         active: false,
         require_non_expired: false,
         post_url: String::new(),
+        distributor: None,
     };
     w.service.update_product(&Actor::Owner, inactive, &fields).expect("deactivate product");
     assert_code(

@@ -69,6 +69,7 @@ impl World {
             active: true,
             require_non_expired: false,
             post_url: String::new(),
+            distributor: None,
         };
         self.service.create_product(&Actor::Owner, &fields).expect("product").id
     }

@@ -276,6 +276,8 @@ fn product_fields(params: &Params, current: Option<&Product>, errors: &mut Field
         post_url: params
             .get("post_url")
             .map_or_else(|| current.map(|p| p.post_url.clone()).unwrap_or_default(), |t| t.trim().to_owned()),
+        // The API cannot give a product to a distributor; an update keeps what the operator set.
+        distributor: current.and_then(|p| p.distributor),
     }
 }
 
