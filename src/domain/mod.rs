@@ -1,5 +1,6 @@
 //! The vocabulary of keydesk and the pure rules on it. No SQL, no HTTP, no UI.
 
+pub mod contract;
 pub mod date;
 pub mod distributor;
 pub mod endpoint;

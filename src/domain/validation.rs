@@ -14,6 +14,8 @@ pub enum Problem {
     Taken,
     Date,
     AtLeast(u32),
+    /// A message of the API's own (the contract endpoints write theirs by hand).
+    Message(&'static str),
 }
 
 /// One field's error.
@@ -41,6 +43,7 @@ impl FieldError {
             Problem::Taken => format!("The {name} has already been taken."),
             Problem::Date => format!("The {name} field must match the format Y-m-d H:i:s."),
             Problem::AtLeast(n) => format!("The {name} field must be at least {n}."),
+            Problem::Message(text) => text.to_owned(),
         }
     }
 }

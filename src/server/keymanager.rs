@@ -148,7 +148,11 @@ pub(super) async fn endpoint(
             return (Code::AccessDenied.number(), render(&service, answer, StatusCode::FORBIDDEN));
         }
         match handle(&service, &Actor::ApiKey(key_id), endpoint, &params) {
-            Ok(answer) => (0, render(&service, answer, StatusCode::OK)),
+            Ok(answer) => {
+                let code = answer.response.code();
+                let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::OK);
+                (if status == StatusCode::OK { 0 } else { code.number() }, render(&service, answer, status))
+            }
             Err(error) => {
                 tracing::error!(face = "keymanager", endpoint = endpoint.name(), %error, "request failed inside keydesk");
                 (500, server_error())

@@ -139,6 +139,18 @@ pub enum ServiceError {
     MetaKeyRequired,
     #[error("meta value is required")]
     MetaValueRequired,
+    #[error("contract not found")]
+    ContractNotFound,
+    #[error("the contract does not allow this")]
+    ContractRightMissing,
+    #[error("the contract's license keys limit is reached")]
+    ContractLimitReached,
+    #[error("the contract cannot generate this quantity")]
+    ContractQuantity,
+    #[error("license key not found in the contract")]
+    ContractKeyNotFound,
+    #[error("the contract has no license keys")]
+    ContractNoKeys,
     #[error("meta key already exists")]
     MetaExists,
     #[error("meta key does not exist")]

@@ -261,31 +261,8 @@ impl Service {
                 if !generate {
                     return Err(ServiceError::InsufficientKeys(chosen.len() as u64));
                 }
-                let generator = db.generator_of_product(product)?.ok_or(ServiceError::GeneratorNotFound)?;
-                if !generator.format.can_make(u64::from(missing)) {
-                    return Err(ServiceError::KeyspaceTooSmall);
-                }
-                let mut made = 0;
-                while made < missing {
-                    let new = NewKey {
-                        key: generator.draw(&mut OsRng),
-                        product,
-                        owner_name: String::new(),
-                        owner_email: String::new(),
-                        activation_limit: generator.activation_limit,
-                        validity_days: generator.validity_days,
-                        state: KeyState::Available,
-                        assigned_at: None,
-                        contract: None,
-                        is_test: false,
-                        created_by: actor_label(actor),
-                        created_at: now,
-                    };
-                    if let Some(id) = db.insert_key(&new)? {
-                        chosen.extend(db.license(id)?);
-                        made += 1;
-                    }
-                }
+                let draw = Draw { product, count: missing, owner: None, contract: None, is_test: false };
+                chosen.extend(draw_keys(db, actor, &draw, now)?);
             }
             let mut assigned = Vec::with_capacity(chosen.len());
             for license in chosen {
@@ -339,6 +316,64 @@ impl Service {
             Ok(outcome)
         })
     }
+}
+
+/// What to draw from a product's generator.
+#[derive(Debug, Clone)]
+pub(crate) struct Draw<'a> {
+    pub product: ProductId,
+    pub count: u32,
+    /// Name and e-mail: the keys are assigned to them; `None`: the keys are available.
+    pub owner: Option<(&'a str, &'a str)>,
+    pub contract: Option<i64>,
+    pub is_test: bool,
+}
+
+/// Makes and stores `count` new keys with the product's generator, inside the caller's
+/// transaction. Keys are unique across the store (a clash is drawn again); a format too
+/// small for the count is refused before anything is made.
+pub(crate) fn draw_keys(
+    db: &Db<'_>,
+    actor: &Actor,
+    draw: &Draw<'_>,
+    now: DateTime<Utc>,
+) -> Result<Vec<License>, ServiceError> {
+    let generator = db.generator_of_product(draw.product)?.ok_or(ServiceError::GeneratorNotFound)?;
+    if !generator.format.can_make(u64::from(draw.count)) {
+        return Err(ServiceError::KeyspaceTooSmall);
+    }
+    let (state, owner_name, owner_email, assigned_at) = match draw.owner {
+        Some((name, email)) => (KeyState::Assigned, name.trim(), email.trim(), Some(now)),
+        None => (KeyState::Available, "", "", None),
+    };
+    let mut made = Vec::with_capacity(draw.count as usize);
+    let mut clashes = 0u32;
+    while made.len() < draw.count as usize {
+        let new = NewKey {
+            key: generator.draw(&mut OsRng),
+            product: draw.product,
+            owner_name: owner_name.to_owned(),
+            owner_email: owner_email.to_owned(),
+            activation_limit: generator.activation_limit,
+            validity_days: generator.validity_days,
+            state,
+            assigned_at,
+            contract: draw.contract,
+            is_test: draw.is_test,
+            created_by: actor_label(actor),
+            created_at: now,
+        };
+        match db.insert_key(&new)? {
+            Some(id) => made.extend(db.license(id)?),
+            None => {
+                clashes += 1;
+                if clashes > draw.count.saturating_mul(10) + 100 {
+                    return Err(ServiceError::KeyspaceTooSmall);
+                }
+            }
+        }
+    }
+    Ok(made)
 }
 
 fn actor_label(actor: &Actor) -> String {

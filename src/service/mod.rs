@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod apikeys;
 pub mod clock;
+pub mod contracts;
 pub mod credentials;
 pub mod delivery;
 pub mod depots;

@@ -246,7 +246,7 @@ CREATE TABLE contracts (
     contract_key          TEXT NOT NULL UNIQUE,
     name                  TEXT NOT NULL,
     information           TEXT NOT NULL DEFAULT '',
-    product_id            INTEGER NOT NULL REFERENCES products(id),
+    product_id            INTEGER NOT NULL REFERENCES products(id) ON DELETE CASCADE,
     generator_id          INTEGER REFERENCES generators(id) ON DELETE SET NULL,
     license_keys_quantity INTEGER NOT NULL CHECK (license_keys_quantity >= 0),
     active                INTEGER NOT NULL DEFAULT 1,
@@ -260,8 +260,9 @@ CREATE TABLE contracts (
 
 -- A license is also a license key: the product it unlocks, the contract (pool) it was
 -- drawn from, whether it is a test key, and who made it.
-ALTER TABLE licenses ADD COLUMN product_id INTEGER REFERENCES products(id);
-ALTER TABLE licenses ADD COLUMN contract_id INTEGER REFERENCES contracts(id);
+-- Deleting a product or a contract keeps its keys: they lose the link, not their existence.
+ALTER TABLE licenses ADD COLUMN product_id INTEGER REFERENCES products(id) ON DELETE SET NULL;
+ALTER TABLE licenses ADD COLUMN contract_id INTEGER REFERENCES contracts(id) ON DELETE SET NULL;
 ALTER TABLE licenses ADD COLUMN is_test INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE licenses ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
 CREATE INDEX licenses_by_product ON licenses(product_id, key_state, id) WHERE product_id IS NOT NULL;

@@ -7,6 +7,7 @@
 
 mod apikeys;
 mod audit;
+mod contracts;
 mod devices;
 mod distributors;
 pub mod keyfile;

@@ -132,9 +132,9 @@ impl Db<'_> {
         )? == 1)
     }
 
-    /// Deletes a product with its generators and metadata; its keys stay, without a product.
+    /// Deletes a product with its generators, metadata and contracts; its keys stay,
+    /// without a product (the schema's ON DELETE rules).
     pub fn delete_product(&self, id: ProductId) -> Result<bool, StoreError> {
-        self.conn.execute("UPDATE licenses SET product_id = NULL WHERE product_id = ?1", [id.0])?;
         Ok(self.conn.execute("DELETE FROM products WHERE id = ?1", [id.0])? == 1)
     }
 

@@ -2,6 +2,7 @@
 //! send them, every code checked with its message, HTTP status and signed envelope.
 
 mod access;
+mod contracts;
 mod faces;
 mod keys;
 mod products;

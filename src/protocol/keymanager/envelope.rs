@@ -38,6 +38,7 @@ pub const NO_KEY: &str = "Private key not set";
 /// A response under construction: code and message first, then the extras, then the timestamp.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response {
+    code: Code,
     fields: Map<String, Value>,
 }
 
@@ -46,7 +47,11 @@ impl Response {
         let mut fields = Map::new();
         fields.insert("code".into(), Value::from(code.number()));
         fields.insert("message".into(), Value::from(code.message()));
-        Self { fields }
+        Self { code, fields }
+    }
+
+    pub fn code(&self) -> Code {
+        self.code
     }
 
     /// Deactivation success is sent with `"code":"400"`, a string, as the original server does.

@@ -8,8 +8,10 @@ use serde_json::{Map, Value};
 use super::codes::Code;
 use super::envelope::Response;
 use super::wire::{
-    Params, generator_listing, key_assigned, key_details, key_listing, product_details, product_listing,
+    Params, contract_echo, contract_listing, generator_listing, key_assigned, key_details, key_listing,
+    product_details, product_listing,
 };
+use crate::domain::contract::{ContractId, ContractRights, ContractTerms};
 use crate::domain::endpoint::Endpoint;
 use crate::domain::generator::GeneratorId;
 use crate::domain::license::KeyState;
@@ -67,6 +69,8 @@ fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) 
             _ => codes[2],
         }
     };
+    let contracts_api =
+        matches!(endpoint, E::ContractInfo | E::ContractGenerate | E::ContractDestroy | E::ContractDestroyAll);
     let code = match error {
         ServiceError::KeyUnknown => match endpoint {
             E::UpdateLicenseKey => Code::UpdateNotFound,
@@ -89,6 +93,7 @@ fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) 
             return Ok(Answer { response, product });
         }
         ServiceError::NoneCreated => Code::NoneCreated,
+        ServiceError::ProductNotFound if contracts_api => Code::ContractsApiNoProduct,
         ServiceError::ProductNotFound => match endpoint {
             E::CreateProductMeta => Code::ProductMetaCreateNoProduct,
             E::UpdateProductMeta => Code::ProductMetaUpdateNoProduct,
@@ -110,7 +115,15 @@ fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) 
             }
             _ => Code::ProductNotFound,
         },
+        ServiceError::GeneratorNotFound if contracts_api => Code::ContractsApiNoGenerator,
         ServiceError::GeneratorNotFound => Code::GeneratorNotFound,
+        ServiceError::ContractNotFound if contracts_api => Code::ContractsApiNotFound,
+        ServiceError::ContractNotFound => Code::ContractNotFound,
+        ServiceError::ContractRightMissing => Code::MissingCapability,
+        ServiceError::ContractLimitReached => Code::ContractLimitReached,
+        ServiceError::ContractQuantity => Code::ContractQuantity,
+        ServiceError::ContractKeyNotFound => Code::ContractKeyNotFound,
+        ServiceError::ContractNoKeys => Code::ContractNoKeys,
         ServiceError::KeyspaceTooSmall => {
             return Ok(invalid(Code::CreateIncorrect, FieldErrors::one("quantity", Problem::Invalid), product));
         }
@@ -130,6 +143,12 @@ fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) 
             [Code::KeyMetaUpdateMissing, Code::KeyMetaUpdateMissing, Code::KeyMetaDeleteMissing],
             [Code::ProductMetaUpdateMissing, Code::ProductMetaUpdateMissing, Code::ProductMetaDeleteMissing],
         ),
+        ServiceError::Invalid(errors) if matches!(endpoint, E::CreateContract | E::UpdateContract) => {
+            // The contract endpoints write one message per field, as a string.
+            let map: Map<String, Value> =
+                errors.0.iter().map(|e| (e.field.to_owned(), Value::from(e.message()))).collect();
+            return Ok(Answer { response: Response::new(Code::ContractIncorrect).with("errors", map), product });
+        }
         ServiceError::Invalid(errors) => {
             let code = match endpoint {
                 E::CreateProduct => Code::ProductCreateIncorrect,
@@ -321,24 +340,66 @@ fn key_terms(params: &Params, errors: &mut FieldErrors) -> Option<KeyTerms> {
     })
 }
 
+/// The contract a Contracts API call names: `contract_key`, or `contract_uuid` as later clients send it.
+fn contract_key(params: &Params) -> &str {
+    params.filled("contract_key").or_else(|| params.filled("contract_uuid")).unwrap_or_default()
+}
+
+/// The fields of create-contract and update-contract, with the API's own messages.
+fn contract_terms(params: &Params) -> Result<ContractTerms, ServiceError> {
+    let mut errors = FieldErrors::default();
+    let mut text = |field: &'static str, message: &'static str| {
+        let value = params.filled(field).unwrap_or_default().to_owned();
+        if value.is_empty() {
+            errors.add(field, Problem::Message(message));
+        }
+        value
+    };
+    let contract_key = text("contract_key", "Contract key is required and must be unique.");
+    let name = text("contract_name", "Contract name is required.");
+    let information = text("contract_information", "Contract information is required.");
+    let product = params.filled("product_id").and_then(|p| p.parse().ok()).map(ProductId);
+    if product.is_none() {
+        errors.add("product_id", Problem::Message("Product Id must be a valid product Id."));
+    }
+    let quantity = params.filled("license_keys_quantity").and_then(|q| q.parse::<u32>().ok()).filter(|q| *q >= 1);
+    if quantity.is_none() {
+        errors.add("license_keys_quantity", Problem::Message("License keys quantity must be 1 or more."));
+    }
+    let active = match params.filled("status") {
+        Some("active") => Some(true),
+        Some("inactive") => Some(false),
+        _ => None,
+    };
+    if active.is_none() {
+        errors.add("status", Problem::Message("Status must be active or inactive"));
+    }
+    let mut flag = |field: &'static str, message: &'static str| match params.filled(field) {
+        Some("1") => true,
+        Some("0") => false,
+        _ => {
+            errors.add(field, Problem::Message(message));
+            false
+        }
+    };
+    let rights = ContractRights {
+        get_info: flag("can_get_info", "Can get info must be 1 for true or 0 for false"),
+        generate: flag("can_generate", "Can generate must be 1 for true or 0 for false"),
+        destroy: flag("can_destroy", "Can destroy must be 1 for true or 0 for false"),
+        destroy_all: flag("can_destroy_all", "Can destroy all must be 1 for true or 0 for false"),
+    };
+    let (Some(product), Some(quantity), Some(active), true) = (product, quantity, active, errors.is_empty()) else {
+        return Err(ServiceError::Invalid(errors));
+    };
+    Ok(ContractTerms { contract_key, name, information, product, quantity, active, rights })
+}
+
 /// Whether this build answers the endpoint; the others are not routed yet.
 pub fn is_served(endpoint: Endpoint) -> bool {
     use Endpoint as E;
     !matches!(
         endpoint,
-        E::AccessDownloadables
-            | E::Download
-            | E::RandomAssignQueued
-            | E::SendTelemetry
-            | E::GetTelemetry
-            | E::CreateContract
-            | E::UpdateContract
-            | E::DeleteContract
-            | E::GetAllContracts
-            | E::ContractInfo
-            | E::ContractGenerate
-            | E::ContractDestroy
-            | E::ContractDestroyAll
+        E::AccessDownloadables | E::Download | E::RandomAssignQueued | E::SendTelemetry | E::GetTelemetry
     )
 }
 
@@ -538,18 +599,67 @@ fn dispatch(
             Ok(Answer { response: Response::new(Code::AvailableCount).with("count", count), product: None })
         }
         // Not routed yet (see `is_served`); refused here too, should one arrive.
-        E::AccessDownloadables
-        | E::Download
-        | E::RandomAssignQueued
-        | E::SendTelemetry
-        | E::GetTelemetry
-        | E::CreateContract
-        | E::UpdateContract
-        | E::DeleteContract
-        | E::GetAllContracts
-        | E::ContractInfo
-        | E::ContractGenerate
-        | E::ContractDestroy
-        | E::ContractDestroyAll => Err(ServiceError::AccessDenied),
+        E::AccessDownloadables | E::Download | E::RandomAssignQueued | E::SendTelemetry | E::GetTelemetry => {
+            Err(ServiceError::AccessDenied)
+        }
+        E::CreateContract | E::UpdateContract => {
+            let id = match endpoint {
+                E::UpdateContract => Some(
+                    params
+                        .filled("contract_id")
+                        .and_then(|c| c.parse().ok())
+                        .map(ContractId)
+                        .ok_or(ServiceError::ContractNotFound)?,
+                ),
+                _ => None,
+            };
+            let terms = contract_terms(params)?;
+            let (code, contract) = match id {
+                Some(id) => (Code::ContractUpdated, service.update_contract(actor, id, &terms)?),
+                None => (Code::ContractCreated, service.create_contract(actor, &terms)?),
+            };
+            Ok(Answer { response: Response::new(code).with("contract", contract_echo(&contract)), product: None })
+        }
+        E::DeleteContract => {
+            let id = params
+                .filled("contract_id")
+                .and_then(|c| c.parse().ok())
+                .map(ContractId)
+                .ok_or(ServiceError::ContractNotFound)?;
+            service.delete_contract(actor, id).map(|()| answer(Code::ContractDeleted, None))
+        }
+        E::GetAllContracts => {
+            let list: Vec<Value> = service.contracts()?.iter().map(contract_listing).collect();
+            Ok(Answer { response: Response::new(Code::AllContracts).with("contracts", list), product: None })
+        }
+        E::ContractInfo => {
+            let (contract, keys) = service.contract_info(contract_key(params))?;
+            let list: Vec<Value> = keys.iter().map(key_listing).collect();
+            let response = Response::new(Code::ContractFound)
+                .with("contract", contract_listing(&contract))
+                .with("license_keys", list);
+            Ok(Answer { response, product: Some(contract.terms.product) })
+        }
+        E::ContractGenerate => {
+            let quantity = params
+                .filled("quantity")
+                .map_or(Some(1), |q| q.parse::<u32>().ok())
+                .ok_or(ServiceError::ContractQuantity)?;
+            let owner = params.filled("owner_email").map(|email| (params.text("owner_name"), email));
+            let (contract, keys) = service.contract_generate(actor, contract_key(params), quantity, owner, false)?;
+            let list: Vec<Value> = keys.iter().map(key_assigned).collect();
+            let response = Response::new(Code::ContractGenerated)
+                .with("license_keys", list)
+                .with("license_keys_count", contract.keys_count)
+                .with("remaining", contract.remaining());
+            Ok(Answer { response, product: Some(contract.terms.product) })
+        }
+        E::ContractDestroy => service
+            .contract_destroy(actor, contract_key(params), key)
+            .map(|()| answer(Code::ContractKeyDeleted, product)),
+        E::ContractDestroyAll => service.contract_destroy_all(actor, contract_key(params)).map(|removed| Answer {
+            response: Response::new(Code::ContractKeysDeleted).with("deleted", removed),
+            product: None,
+        }),
     }
 }

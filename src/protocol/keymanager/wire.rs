@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
+use crate::domain::contract::Contract;
 use crate::domain::generator::Generator;
 use crate::domain::license::License;
 use crate::domain::product::{Meta, Product};
@@ -161,5 +162,48 @@ pub fn generator_listing(g: &Generator) -> Value {
         "charset": charset,
         "created_at": iso_time(g.created_at),
         "updated_at": iso_time(g.updated_at),
+    })
+}
+
+/// A contract as create-contract and update-contract echo it: the form's values as strings.
+pub fn contract_echo(c: &Contract) -> Value {
+    let t = &c.terms;
+    let flag = |on: bool| if on { "1" } else { "0" };
+    json!({
+        "contract_key": t.contract_key,
+        "name": t.name,
+        "information": t.information,
+        "product_id": t.product.0.to_string(),
+        "license_keys_quantity": t.quantity.to_string(),
+        "status": if t.active { "active" } else { "inactive" },
+        "can_get_info": flag(t.rights.get_info),
+        "can_generate": flag(t.rights.generate),
+        "can_destroy": flag(t.rights.destroy),
+        "can_destroy_all": flag(t.rights.destroy_all),
+        "updated_at": iso_time(c.updated_at),
+        "created_at": iso_time(c.created_at),
+        "id": c.id.0,
+        "license_keys_count": c.keys_count,
+    })
+}
+
+/// A contract in get-all-contracts (846), and in Contracts API get-info.
+pub fn contract_listing(c: &Contract) -> Value {
+    let t = &c.terms;
+    json!({
+        "id": c.id.0,
+        "name": t.name,
+        "information": t.information,
+        "contract_key": t.contract_key,
+        "license_keys_quantity": t.quantity,
+        "product_id": t.product.0,
+        "can_get_info": u8::from(t.rights.get_info),
+        "can_generate": u8::from(t.rights.generate),
+        "can_destroy": u8::from(t.rights.destroy),
+        "can_destroy_all": u8::from(t.rights.destroy_all),
+        "status": if t.active { "active" } else { "inactive" },
+        "created_at": iso_time(c.created_at),
+        "updated_at": iso_time(c.updated_at),
+        "license_keys_count": c.keys_count,
     })
 }

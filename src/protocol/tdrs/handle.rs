@@ -106,7 +106,13 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         | ServiceError::ActivationLimit
         | ServiceError::AlreadyInactive
         | ServiceError::AssignFailed
-        | ServiceError::InsufficientKeys(_) => ErrorCode::UnknownLicense,
+        | ServiceError::InsufficientKeys(_)
+        | ServiceError::ContractNotFound
+        | ServiceError::ContractRightMissing
+        | ServiceError::ContractLimitReached
+        | ServiceError::ContractQuantity
+        | ServiceError::ContractKeyNotFound
+        | ServiceError::ContractNoKeys => ErrorCode::UnknownLicense,
         ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => ErrorCode::Internal,
     };
     error_reply(code)
