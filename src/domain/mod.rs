@@ -10,6 +10,7 @@ pub mod license;
 pub mod mail;
 pub mod product;
 pub mod secret;
+pub mod telemetry;
 pub mod user;
 pub mod validation;
 pub mod wildcard;

@@ -8,6 +8,7 @@ pub enum Problem {
     /// Not one of the allowed values, or it names a record that does not exist.
     Invalid,
     Integer,
+    Numeric,
     Boolean,
     Email,
     Json,
@@ -37,6 +38,7 @@ impl FieldError {
             Problem::Required => format!("The {name} field is required."),
             Problem::Invalid => format!("The selected {name} is invalid."),
             Problem::Integer => format!("The {name} field must be an integer."),
+            Problem::Numeric => format!("The {name} field must be a number."),
             Problem::Boolean => format!("The {name} field must be true or false."),
             Problem::Email => format!("The {name} field must be a valid email address."),
             Problem::Json => format!("The {name} field must be a valid JSON string."),

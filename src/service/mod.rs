@@ -17,6 +17,7 @@ pub mod mail;
 pub mod passwords;
 pub mod products;
 pub mod signing;
+pub mod telemetry;
 
 use std::sync::Arc;
 

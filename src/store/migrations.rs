@@ -314,11 +314,12 @@ CREATE TABLE downloadables (
 ) STRICT;
 
 -- Telemetry is kept even when malformed, with flags saying what was wrong. The key a
--- record names is kept only as its keyed hash.
+-- record names is sealed, and found through its keyed hash.
 CREATE TABLE telemetry (
     id                     INTEGER PRIMARY KEY,
     product_id             INTEGER,
     license_key_lookup     BLOB,
+    license_key_sealed     BLOB,
     user_identifier        TEXT NOT NULL DEFAULT '',
     activation_identifier  TEXT NOT NULL DEFAULT '',
     product_version        TEXT NOT NULL DEFAULT '',
@@ -333,6 +334,7 @@ CREATE TABLE telemetry (
     created_at             INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX telemetry_by_product ON telemetry(product_id, data_group, id);
+CREATE INDEX telemetry_by_key ON telemetry(license_key_lookup) WHERE license_key_lookup IS NOT NULL;
 
 -- Work done after the request that asked for it (random-assign-license-keys-queued).
 CREATE TABLE jobs (

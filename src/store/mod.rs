@@ -17,6 +17,7 @@ mod migrations;
 mod outbox;
 mod products;
 mod seal;
+mod telemetry;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,7 @@ pub use migrations::{APPLICATION_ID, MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxState};
 pub use products::{GeneratorFields, ProductFields};
 pub use seal::{DataKey, OpenError, Sealer};
+pub use telemetry::TelemetryFilter;
 pub use users::{NewUser, SearchPage, SearchQuery, UserField, UserSecrets};
 
 /// What can go wrong below the service.

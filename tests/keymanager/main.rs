@@ -6,4 +6,5 @@ mod contracts;
 mod faces;
 mod keys;
 mod products;
+mod telemetry;
 mod world;

@@ -9,7 +9,7 @@ use super::codes::Code;
 use super::envelope::Response;
 use super::wire::{
     Params, contract_echo, contract_listing, generator_listing, key_assigned, key_details, key_listing,
-    product_details, product_listing,
+    product_details, product_listing, telemetry_listing,
 };
 use crate::domain::contract::{ContractId, ContractRights, ContractTerms};
 use crate::domain::endpoint::Endpoint;
@@ -19,8 +19,9 @@ use crate::domain::product::{Product, ProductId, ProductSource};
 use crate::domain::user::is_valid_email;
 use crate::domain::validation::{FieldErrors, Problem};
 use crate::service::keys::KeyTerms;
+use crate::service::telemetry::TelemetryInput;
 use crate::service::{Actor, Service, ServiceError};
-use crate::store::{KeyFilter, ProductFields};
+use crate::store::{KeyFilter, ProductFields, TelemetryFilter};
 
 /// A coded response, and the product whose key (if it has one) signs it.
 #[derive(Debug)]
@@ -397,10 +398,7 @@ fn contract_terms(params: &Params) -> Result<ContractTerms, ServiceError> {
 /// Whether this build answers the endpoint; the others are not routed yet.
 pub fn is_served(endpoint: Endpoint) -> bool {
     use Endpoint as E;
-    !matches!(
-        endpoint,
-        E::AccessDownloadables | E::Download | E::RandomAssignQueued | E::SendTelemetry | E::GetTelemetry
-    )
+    !matches!(endpoint, E::AccessDownloadables | E::Download | E::RandomAssignQueued)
 }
 
 /// Answers one license key API request for `actor`.
@@ -599,8 +597,50 @@ fn dispatch(
             Ok(Answer { response: Response::new(Code::AvailableCount).with("count", count), product: None })
         }
         // Not routed yet (see `is_served`); refused here too, should one arrive.
-        E::AccessDownloadables | E::Download | E::RandomAssignQueued | E::SendTelemetry | E::GetTelemetry => {
-            Err(ServiceError::AccessDenied)
+        E::AccessDownloadables | E::Download | E::RandomAssignQueued => Err(ServiceError::AccessDenied),
+        E::SendTelemetry => {
+            let field = |name: &str| params.get(name).map(str::to_owned);
+            let input = TelemetryInput {
+                data_type: field("data_type"),
+                numeric_single: field("numeric_data_single_value"),
+                numeric_x: field("numeric_data_x"),
+                numeric_y: field("numeric_data_y"),
+                text: field("text_data"),
+                data_group: field("data_group"),
+                product_id: field("product_id"),
+                user_identifier: field("user_identifier"),
+                license_key: field("license_key"),
+                activation_identifier: field("activation_identifier"),
+                product_version: field("product_version"),
+            };
+            let (_, errors) = service.record_telemetry(actor, &input)?;
+            let response = if errors.is_empty() {
+                Response::new(Code::TelemetrySaved).with("errors", Value::Array(Vec::new()))
+            } else {
+                Response::new(Code::TelemetryIncorrect).with("errors", errors_value(&errors))
+            };
+            Ok(Answer { response, product: None })
+        }
+        E::GetTelemetry => {
+            let text = |name: &str| params.filled(name).map(str::to_owned);
+            let flag = |name: &str| params.filled(name).map(|v| v == "1");
+            let filter = TelemetryFilter {
+                data_type: text("data_type"),
+                data_group: text("data_group"),
+                product_id: params.filled("product_id").and_then(|p| p.parse().ok()),
+                user_identifier: text("user_identifier"),
+                license_key: text("license_key"),
+                activation_identifier: text("activation_identifier"),
+                product_version: text("product_version"),
+                correct_format: flag("is_correct_format"),
+                license_key_exists: flag("license_key_exists"),
+                product_exists: flag("product_exists"),
+                product_version_exists: flag("product_version_exists"),
+                red_flags: flag("has_red_flags"),
+                limit: params.filled("limit").and_then(|l| l.parse().ok()).unwrap_or(1000).min(10_000),
+            };
+            let list: Vec<Value> = service.telemetry(&filter)?.iter().map(telemetry_listing).collect();
+            Ok(Answer { response: Response::new(Code::TelemetryFound).with("data", list), product: None })
         }
         E::CreateContract | E::UpdateContract => {
             let id = match endpoint {

@@ -8,6 +8,7 @@ use crate::domain::contract::Contract;
 use crate::domain::generator::Generator;
 use crate::domain::license::License;
 use crate::domain::product::{Meta, Product};
+use crate::domain::telemetry::TelemetryRecord;
 
 /// The parameters of one request: the form body of a POST, or the query of a GET
 /// (both, where a POST also has a query).
@@ -205,5 +206,28 @@ pub fn contract_listing(c: &Contract) -> Value {
         "created_at": iso_time(c.created_at),
         "updated_at": iso_time(c.updated_at),
         "license_keys_count": c.keys_count,
+    })
+}
+
+/// A record in get-telemetry-data (970).
+pub fn telemetry_listing(t: &TelemetryRecord) -> Value {
+    let f = t.flags;
+    json!({
+        "id": t.id,
+        "user_identifier": t.user_identifier,
+        "license_key": t.license_key,
+        "activation_identifier": t.activation_identifier,
+        "product_id": t.product_id,
+        "product_version": t.product_version,
+        "data_type": t.data_type,
+        "data_group": t.data_group,
+        "data": t.data,
+        "is_correct_format": u8::from(f.correct_format),
+        "license_key_exists": u8::from(f.license_key_exists),
+        "product_exists": u8::from(f.product_exists),
+        "product_version_exists": u8::from(f.product_version_exists),
+        "has_red_flags": u8::from(f.red_flags),
+        "created_at": iso_time(t.created_at),
+        "updated_at": iso_time(t.created_at),
     })
 }
