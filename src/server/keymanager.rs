@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
@@ -16,7 +16,7 @@ use crate::domain::endpoint::Endpoint;
 use crate::domain::product::ProductId;
 use crate::protocol::keymanager::codes::Code;
 use crate::protocol::keymanager::envelope::{self, KeyUsed, Signer};
-use crate::protocol::keymanager::handle::{Answer, handle, is_served};
+use crate::protocol::keymanager::handle::{Answer, Context, handle, is_served, refusal};
 use crate::protocol::keymanager::wire::Params;
 use crate::service::signing::SigningKey;
 use crate::service::{Actor, Service, ServiceError};
@@ -111,14 +111,19 @@ pub(super) async fn endpoint(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     method: Method,
-    Path(path): Path<String>,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Response {
     let started = Instant::now();
+    let raw_path = uri.path().to_owned();
+    let path = percent_decode(raw_path.trim_start_matches("/api/v1/"));
     if let Some(rest) = path.strip_prefix("public-key") {
         return public_key(&state.service, rest.trim_start_matches('/')).await;
+    }
+    if path.starts_with("download/") {
+        return download(state.service.clone(), peer, &raw_path).await;
     }
     let Some(endpoint) = Endpoint::parse(&path).filter(|e| is_served(*e)) else {
         return not_found();
@@ -147,7 +152,8 @@ pub(super) async fn endpoint(
             let answer = Answer { response: envelope::Response::new(Code::AccessDenied), product: None };
             return (Code::AccessDenied.number(), render(&service, answer, StatusCode::FORBIDDEN));
         }
-        match handle(&service, &Actor::ApiKey(key_id), endpoint, &params) {
+        let context = Context { base_url: base_url(&headers), api_key: api_key(&headers, &params).to_owned() };
+        match handle(&service, &Actor::ApiKey(key_id), endpoint, &params, &context) {
             Ok(answer) => {
                 let code = answer.response.code();
                 let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::OK);
@@ -194,4 +200,83 @@ async fn public_key(service: &Service, product: &str) -> Response {
         Ok(Ok(None)) => not_found(),
         _ => server_error(),
     }
+}
+
+/// Scheme and host the caller used (a proxy's `X-Forwarded-Proto` and `-Host` win).
+fn base_url(headers: &HeaderMap) -> String {
+    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
+    let scheme = get("x-forwarded-proto").unwrap_or("http");
+    let host = get("x-forwarded-host").or_else(|| get("host")).unwrap_or("localhost");
+    format!("{scheme}://{host}")
+}
+
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `GET /api/v1/download/{api_key}/{license_key}/{urlencode(base64(identifier))}/{numeric_version}`:
+/// the release's file, or the envelope with 700 (no such file) or 701 (not permitted).
+async fn download(service: Service, peer: SocketAddr, raw_path: &str) -> Response {
+    use base64::Engine;
+    let segments: Vec<String> =
+        raw_path.trim_start_matches("/api/v1/download/").split('/').map(percent_decode).collect();
+    let [api_key, key, identifier, version] = segments.as_slice() else {
+        return not_found();
+    };
+    let identifier = base64::engine::general_purpose::STANDARD
+        .decode(identifier.as_bytes())
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .unwrap_or_default();
+    let (api_key, key, version) = (api_key.clone(), key.clone(), version.parse::<u32>().unwrap_or(0));
+    let lookup = service.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        if let Err(error) = lookup.authorize_api_key(&api_key, peer.ip(), Endpoint::Download) {
+            return Err((error, StatusCode::UNAUTHORIZED));
+        }
+        if let Err(error) = lookup.check_blocklist(peer.ip(), Some(&identifier)) {
+            return Err((error, StatusCode::FORBIDDEN));
+        }
+        lookup.download(&key, &identifier, version).map_err(|e| (e, StatusCode::OK))
+    })
+    .await;
+    let release = match outcome {
+        Ok(Ok(release)) => release,
+        Ok(Err((error, status))) => {
+            let rendered = tokio::task::spawn_blocking(move || match refusal(Endpoint::Download, error, None) {
+                Ok(answer) => render(&service, answer, status),
+                Err(_) => server_error(),
+            })
+            .await;
+            return rendered.unwrap_or_else(|_| server_error());
+        }
+        Err(_) => return server_error(),
+    };
+    let Ok(file) = tokio::fs::File::open(&release.file_path).await else {
+        return server_error();
+    };
+    let name = std::path::Path::new(&release.file_path).file_name().and_then(|n| n.to_str()).unwrap_or("download");
+    let disposition = format!("attachment; filename=\"{}\"", name.replace('"', ""));
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    ([(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response()
 }

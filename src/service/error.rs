@@ -139,6 +139,10 @@ pub enum ServiceError {
     MetaKeyRequired,
     #[error("meta value is required")]
     MetaValueRequired,
+    #[error("the requested file does not exist")]
+    DownloadMissing,
+    #[error("no permission to download")]
+    DownloadForbidden,
     #[error("contract not found")]
     ContractNotFound,
     #[error("the contract does not allow this")]

@@ -8,7 +8,7 @@ use super::{Actor, Service, ServiceError, audit};
 use crate::domain::license::{KeyState, License, LicenseStatus};
 use crate::domain::product::{Meta, Product, ProductId};
 use crate::domain::secret::redact_tail;
-use crate::store::{Db, KeyFilter, KeyUpdate, NewKey};
+use crate::store::{Db, Downloadable, KeyFilter, KeyUpdate, NewKey};
 
 /// The terms a key is created or updated with.
 #[derive(Debug, Clone)]
@@ -45,6 +45,18 @@ fn vendor(actor: &Actor) -> Result<(), ServiceError> {
 /// unknown (210), not assigned (201), product inactive or gone (203), blocked (204),
 /// expired (205), no identifier (215).
 fn checked(db: &Db<'_>, key: &str, identifier: &str, now: DateTime<Utc>) -> Result<(License, Product), ServiceError> {
+    checked_with(db, key, identifier, now, true)
+}
+
+/// The shared checks; `enforce_expiry` false lets an expired key through (downloads of a
+/// product that does not require a current key).
+fn checked_with(
+    db: &Db<'_>,
+    key: &str,
+    identifier: &str,
+    now: DateTime<Utc>,
+    enforce_expiry: bool,
+) -> Result<(License, Product), ServiceError> {
     let license =
         db.license_by_number(key)?.filter(|l| l.status != LicenseStatus::Deleted).ok_or(ServiceError::KeyUnknown)?;
     if matches!(license.key_state, KeyState::Available | KeyState::Reserved) {
@@ -56,7 +68,8 @@ fn checked(db: &Db<'_>, key: &str, identifier: &str, now: DateTime<Utc>) -> Resu
     if license.key_state == KeyState::Blocked || license.status == LicenseStatus::Deactivated {
         return Err(ServiceError::KeyBlocked);
     }
-    if license.is_expired(now) {
+    let expiry_matters = enforce_expiry || product.require_non_expired;
+    if expiry_matters && license.is_expired(now) {
         return Err(ServiceError::KeyExpired);
     }
     if identifier.trim().is_empty() {
@@ -130,6 +143,55 @@ impl Service {
                 return Err(ServiceError::NoActivation);
             }
             Ok(KeyDetails { meta: db.license_meta(license.id)?, license, product })
+        })
+    }
+
+    /// access-downloadables: the published releases of the key's product, newest first, for
+    /// an installation the key is active on. An expired key keeps its downloads unless the
+    /// product requires a current key.
+    pub fn downloadables(&self, key: &str, identifier: &str) -> Result<Vec<Downloadable>, ServiceError> {
+        let now = self.now();
+        self.store.read(|db| {
+            let (license, product) = checked_with(db, key, identifier, now, false)?;
+            if !db.has_activation(license.id, identifier.trim())? {
+                return Err(ServiceError::NoActivation);
+            }
+            Ok(db.published_downloadables(product.id)?)
+        })
+    }
+
+    /// The download link: the release's file, counted, for an installation the key is active
+    /// on (701 otherwise); 700 when there is no such published release or its file is gone.
+    pub fn download(&self, key: &str, identifier: &str, numeric_version: u32) -> Result<Downloadable, ServiceError> {
+        let now = self.now();
+        self.store.write(|db| {
+            let permitted = checked_with(db, key, identifier, now, false)
+                .ok()
+                .map(|(license, product)| {
+                    Ok::<_, ServiceError>((db.has_activation(license.id, identifier.trim())?, product))
+                })
+                .transpose()?;
+            let Some((true, product)) = permitted else {
+                return Err(ServiceError::DownloadForbidden);
+            };
+            let release = db.downloadable(product.id, numeric_version)?.filter(|d| d.published);
+            let release = release
+                .filter(|d| std::path::Path::new(&d.file_path).is_file())
+                .ok_or(ServiceError::DownloadMissing)?;
+            db.count_download(release.id)?;
+            Ok(release)
+        })
+    }
+
+    /// Adds a release of a product (operators, through `keydesk admin` and the console).
+    pub fn add_downloadable(&self, actor: &Actor, release: &Downloadable) -> Result<i64, ServiceError> {
+        vendor(actor)?;
+        let now = self.now();
+        self.store.write(|db| {
+            db.product(release.product)?.ok_or(ServiceError::ProductNotFound)?;
+            let id = db.insert_downloadable(release)?;
+            audit(db, now, actor, "add-downloadable", &release.product.0.to_string(), &release.version)?;
+            Ok(id)
         })
     }
 

@@ -3,6 +3,7 @@
 
 mod access;
 mod contracts;
+mod downloads;
 mod faces;
 mod keys;
 mod products;

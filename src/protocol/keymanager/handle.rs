@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 use super::codes::Code;
 use super::envelope::Response;
 use super::wire::{
-    Params, contract_echo, contract_listing, generator_listing, key_assigned, key_details, key_listing,
-    product_details, product_listing, telemetry_listing,
+    Params, contract_echo, contract_listing, download_url, downloadable_listing, generator_listing, key_assigned,
+    key_details, key_listing, product_details, product_listing, telemetry_listing,
 };
 use crate::domain::contract::{ContractId, ContractRights, ContractTerms};
 use crate::domain::endpoint::Endpoint;
@@ -55,7 +55,7 @@ fn invalid(code: Code, errors: FieldErrors, product: Option<ProductId>) -> Answe
 }
 
 /// The code for a refusal on `endpoint`. Every service error is named here.
-fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) -> Result<Answer, Internal> {
+pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) -> Result<Answer, Internal> {
     use Endpoint as E;
     // Meta codes: [create, update, delete] for license keys, then for products.
     let meta = |key: [Code; 3], product: [Code; 3]| {
@@ -125,6 +125,8 @@ fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) 
         ServiceError::ContractQuantity => Code::ContractQuantity,
         ServiceError::ContractKeyNotFound => Code::ContractKeyNotFound,
         ServiceError::ContractNoKeys => Code::ContractNoKeys,
+        ServiceError::DownloadMissing => Code::FileMissing,
+        ServiceError::DownloadForbidden => Code::NoPermission,
         ServiceError::KeyspaceTooSmall => {
             return Ok(invalid(Code::CreateIncorrect, FieldErrors::one("quantity", Problem::Invalid), product));
         }
@@ -398,11 +400,26 @@ fn contract_terms(params: &Params) -> Result<ContractTerms, ServiceError> {
 /// Whether this build answers the endpoint; the others are not routed yet.
 pub fn is_served(endpoint: Endpoint) -> bool {
     use Endpoint as E;
-    !matches!(endpoint, E::AccessDownloadables | E::Download | E::RandomAssignQueued)
+    !matches!(endpoint, E::Download | E::RandomAssignQueued)
+}
+
+/// What the server knows of a request beyond its parameters.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Scheme and host the caller reached, for links: `https://licenses.example.com`.
+    pub base_url: String,
+    /// The API key the request came with (download links carry it, as the original's do).
+    pub api_key: String,
 }
 
 /// Answers one license key API request for `actor`.
-pub fn handle(service: &Service, actor: &Actor, endpoint: Endpoint, params: &Params) -> Result<Answer, Internal> {
+pub fn handle(
+    service: &Service,
+    actor: &Actor,
+    endpoint: Endpoint,
+    params: &Params,
+    context: &Context,
+) -> Result<Answer, Internal> {
     let key = params.text("license_key").trim();
     let identifier = params.text("identifier");
     // The product whose key signs the answer: the key's, or the one named.
@@ -411,22 +428,25 @@ pub fn handle(service: &Service, actor: &Actor, endpoint: Endpoint, params: &Par
         None if !key.is_empty() => service.product_of_key(key).map_err(|e| Internal(e.to_string()))?,
         None => None,
     };
-    let outcome = dispatch(service, actor, endpoint, params, key, identifier, product);
+    let outcome = dispatch(service, actor, endpoint, Call { params, key, identifier, product, context });
     match outcome {
         Ok(answer) => Ok(answer),
         Err(error) => refusal(endpoint, error, product),
     }
 }
 
-fn dispatch(
-    service: &Service,
-    actor: &Actor,
-    endpoint: Endpoint,
-    params: &Params,
-    key: &str,
-    identifier: &str,
+/// One request's inputs, as `dispatch` reads them.
+#[derive(Clone, Copy)]
+struct Call<'a> {
+    params: &'a Params,
+    key: &'a str,
+    identifier: &'a str,
     product: Option<ProductId>,
-) -> Result<Answer, ServiceError> {
+    context: &'a Context,
+}
+
+fn dispatch(service: &Service, actor: &Actor, endpoint: Endpoint, call: Call<'_>) -> Result<Answer, ServiceError> {
+    let Call { params, key, identifier, product, context } = call;
     use Endpoint as E;
     let signed = |code| answer(code, product);
     match endpoint {
@@ -597,7 +617,20 @@ fn dispatch(
             Ok(Answer { response: Response::new(Code::AvailableCount).with("count", count), product: None })
         }
         // Not routed yet (see `is_served`); refused here too, should one arrive.
-        E::AccessDownloadables | E::Download | E::RandomAssignQueued => Err(ServiceError::AccessDenied),
+        E::AccessDownloadables => {
+            let list: Vec<Value> = service
+                .downloadables(key, identifier)?
+                .iter()
+                .map(|d| {
+                    let url =
+                        download_url(&context.base_url, &context.api_key, key, identifier.trim(), d.numeric_version);
+                    downloadable_listing(d, url)
+                })
+                .collect();
+            Ok(Answer { response: Response::new(Code::Downloads).with("downloadables", list), product })
+        }
+        // The download link is its own route (see the server); queued assignment comes later.
+        E::Download | E::RandomAssignQueued => Err(ServiceError::AccessDenied),
         E::SendTelemetry => {
             let field = |name: &str| params.get(name).map(str::to_owned);
             let input = TelemetryInput {

@@ -9,6 +9,7 @@ use crate::domain::generator::Generator;
 use crate::domain::license::License;
 use crate::domain::product::{Meta, Product};
 use crate::domain::telemetry::TelemetryRecord;
+use crate::store::Downloadable;
 
 /// The parameters of one request: the form body of a POST, or the query of a GET
 /// (both, where a POST also has a query).
@@ -229,5 +230,44 @@ pub fn telemetry_listing(t: &TelemetryRecord) -> Value {
         "has_red_flags": u8::from(f.red_flags),
         "created_at": iso_time(t.created_at),
         "updated_at": iso_time(t.created_at),
+    })
+}
+
+/// Percent-encodes a path segment: everything but letters, digits and `-._~`.
+pub fn path_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// The download link of a release, in the original's shape:
+/// `{base}/api/v1/download/{api_key}/{license_key}/{urlencode(base64(identifier))}/{numeric_version}`.
+pub fn download_url(base: &str, api_key: &str, key: &str, identifier: &str, numeric_version: u32) -> String {
+    use base64::Engine;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(identifier.as_bytes());
+    format!(
+        "{base}/api/v1/download/{}/{}/{}/{numeric_version}",
+        path_segment(api_key),
+        path_segment(key),
+        path_segment(&encoded)
+    )
+}
+
+/// A release in access-downloadables (600).
+pub fn downloadable_listing(d: &Downloadable, url: String) -> Value {
+    json!({
+        "id": d.id,
+        "product_id": d.product.0,
+        "numeric_version": d.numeric_version,
+        "version": d.version,
+        "update_summary": d.update_summary,
+        "changelog": d.changelog,
+        "published": u8::from(d.published),
+        "release_date": db_time(d.release_date),
+        "download_counter": d.download_counter,
+        "url": url,
     })
 }

@@ -112,7 +112,9 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         | ServiceError::ContractLimitReached
         | ServiceError::ContractQuantity
         | ServiceError::ContractKeyNotFound
-        | ServiceError::ContractNoKeys => ErrorCode::UnknownLicense,
+        | ServiceError::ContractNoKeys
+        | ServiceError::DownloadMissing
+        | ServiceError::DownloadForbidden => ErrorCode::UnknownLicense,
         ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => ErrorCode::Internal,
     };
     error_reply(code)
