@@ -180,6 +180,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             let relay = Relay::new(url, &args.mail_from)?;
             tokio::spawn(keydesk::server::deliver_mail_forever(service.clone(), relay, Duration::from_secs(5)));
         }
+        tokio::spawn(keydesk::server::run_jobs_forever(service.clone(), Duration::from_secs(1)));
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;

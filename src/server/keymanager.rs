@@ -56,17 +56,19 @@ fn signer_for(
     Ok((KeyUsed::Global, service.global_signing_key()?))
 }
 
+/// The signed body of an answer; `None` when the signing key could not be read.
+pub(super) fn render_body(service: &Service, answer: Answer) -> Option<String> {
+    let (used, key) = signer_for(service, answer.product).ok()?;
+    let response = answer.response.finish(service.now().timestamp());
+    Some(envelope::render(response, used, key.as_deref().map(|k| k as &dyn Signer)))
+}
+
 /// Renders an answer with the right key; runs on the blocking pool (signing is CPU work).
 fn render(service: &Service, answer: Answer, status: StatusCode) -> Response {
-    let Ok((used, key)) = signer_for(service, answer.product) else {
-        return server_error();
-    };
-    let body = envelope::render(
-        answer.response.finish(service.now().timestamp()),
-        used,
-        key.as_deref().map(|k| k as &dyn Signer),
-    );
-    json(status, body)
+    match render_body(service, answer) {
+        Some(body) => json(status, body),
+        None => server_error(),
+    }
 }
 
 /// The request's parameters: the query, then a form or JSON body.

@@ -1,7 +1,10 @@
 //! The HTTP server: the axum router that mounts the faces, and request logging.
 //! Thin: authentication and limits here, every rule in the service.
 
+mod jobs;
 mod keymanager;
+
+pub use jobs::{run_jobs_forever, run_jobs_once};
 mod tdrs;
 
 use std::future::Future;

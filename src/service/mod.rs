@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod depots;
 pub mod distributors;
 pub mod error;
+pub mod jobs;
 pub mod keys;
 pub mod licenses;
 pub mod lifecycle;

@@ -7,5 +7,6 @@ mod downloads;
 mod faces;
 mod keys;
 mod products;
+mod queued;
 mod telemetry;
 mod world;

@@ -18,6 +18,7 @@ use crate::domain::license::KeyState;
 use crate::domain::product::{Product, ProductId, ProductSource};
 use crate::domain::user::is_valid_email;
 use crate::domain::validation::{FieldErrors, Problem};
+use crate::service::jobs::QueuedAssign;
 use crate::service::keys::KeyTerms;
 use crate::service::telemetry::TelemetryInput;
 use crate::service::{Actor, Service, ServiceError};
@@ -397,10 +398,59 @@ fn contract_terms(params: &Params) -> Result<ContractTerms, ServiceError> {
     Ok(ContractTerms { contract_key, name, information, product, quantity, active, rights })
 }
 
+/// A random assignment as asked for (quantity `None`: present but not a whole number ≥ 1).
+#[derive(Debug, Clone)]
+pub struct AssignRequest {
+    pub product: Option<ProductId>,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub quantity: Option<u32>,
+    pub generate: bool,
+}
+
+fn assign_request(params: &Params) -> AssignRequest {
+    AssignRequest {
+        product: params.filled("product_id").and_then(|p| p.parse().ok()).map(ProductId),
+        owner_name: params.text("owner_name").trim().to_owned(),
+        owner_email: params.text("owner_email").trim().to_owned(),
+        quantity: params.filled("quantity").map_or(Some(1), |q| q.parse::<u32>().ok().filter(|q| *q >= 1)),
+        generate: params.filled("generate") == Some("1"),
+    }
+}
+
+/// random-assign-license-keys, for the endpoint and for queued jobs alike.
+fn assign(service: &Service, actor: &Actor, request: &AssignRequest) -> Result<Answer, ServiceError> {
+    let product = request.product.ok_or(ServiceError::ProductNotFound)?;
+    let Some(quantity) = request.quantity else {
+        return Err(ServiceError::InsufficientKeys(service.available_keys(product)?));
+    };
+    let keys =
+        service.random_assign(actor, product, &request.owner_name, &request.owner_email, quantity, request.generate)?;
+    let list: Vec<Value> = keys.iter().map(key_assigned).collect();
+    Ok(Answer { response: Response::new(Code::KeysAssigned).with("license_keys", list), product: None })
+}
+
+/// Runs a queued assignment: the answer random-assign-license-keys would have given, with
+/// the caller's `identifier` added, for the webhook.
+pub fn run_queued(service: &Service, queued: &QueuedAssign) -> Result<Answer, Internal> {
+    let request = AssignRequest {
+        product: queued.product_id.map(ProductId),
+        owner_name: queued.owner_name.clone(),
+        owner_email: queued.owner_email.clone(),
+        quantity: queued.quantity,
+        generate: queued.generate,
+    };
+    let answer = match assign(service, &Actor::ApiKey(queued.api_key), &request) {
+        Ok(answer) => answer,
+        Err(error) => refusal(Endpoint::RandomAssign, error, None)?,
+    };
+    Ok(Answer { response: answer.response.with("identifier", queued.identifier.clone()), product: answer.product })
+}
+
 /// Whether this build answers the endpoint; the others are not routed yet.
 pub fn is_served(endpoint: Endpoint) -> bool {
     use Endpoint as E;
-    !matches!(endpoint, E::Download | E::RandomAssignQueued)
+    !matches!(endpoint, E::Download)
 }
 
 /// What the server knows of a request beyond its parameters.
@@ -472,25 +522,28 @@ fn dispatch(service: &Service, actor: &Actor, endpoint: Endpoint, call: Call<'_>
         E::AssignLicenseKey => service
             .assign_key(actor, key, params.text("owner_name"), params.text("email"))
             .map(|_| answer(Code::KeyAssigned, None)),
-        E::RandomAssign => {
-            let Some(product_id) = params.filled("product_id").and_then(|p| p.parse().ok()).map(ProductId) else {
-                return Err(ServiceError::ProductNotFound);
+        E::RandomAssign => assign(service, actor, &assign_request(params)),
+        E::RandomAssignQueued => {
+            let webhook_url = params.filled("webhook_url").unwrap_or_default();
+            if !(webhook_url.starts_with("http://") || webhook_url.starts_with("https://")) {
+                return Err(ServiceError::Invalid(FieldErrors::one("webhook_url", Problem::Url)));
+            }
+            let request = assign_request(params);
+            let Actor::ApiKey(api_key) = *actor else {
+                return Err(ServiceError::AccessDenied);
             };
-            let quantity = params.filled("quantity").map_or(Some(1), |q| q.parse::<u32>().ok().filter(|q| *q >= 1));
-            let Some(quantity) = quantity else {
-                return Err(ServiceError::InsufficientKeys(service.available_keys(product_id)?));
+            let queued = QueuedAssign {
+                product_id: request.product.map(|p| p.0),
+                owner_name: request.owner_name,
+                owner_email: request.owner_email,
+                quantity: request.quantity,
+                generate: request.generate,
+                webhook_url: webhook_url.to_owned(),
+                identifier: params.text("identifier").trim().to_owned(),
+                api_key,
             };
-            let generate = params.filled("generate") == Some("1");
-            let keys = service.random_assign(
-                actor,
-                product_id,
-                params.text("owner_name"),
-                params.text("owner_email"),
-                quantity,
-                generate,
-            )?;
-            let list: Vec<Value> = keys.iter().map(key_assigned).collect();
-            Ok(Answer { response: Response::new(Code::KeysAssigned).with("license_keys", list), product: None })
+            service.queue_assign(actor, &queued)?;
+            Ok(answer(Code::Queued, None))
         }
         E::CreateLicenseKeys => {
             let mut errors = FieldErrors::default();
@@ -629,8 +682,8 @@ fn dispatch(service: &Service, actor: &Actor, endpoint: Endpoint, call: Call<'_>
                 .collect();
             Ok(Answer { response: Response::new(Code::Downloads).with("downloadables", list), product })
         }
-        // The download link is its own route (see the server); queued assignment comes later.
-        E::Download | E::RandomAssignQueued => Err(ServiceError::AccessDenied),
+        // The download link is its own route (see the server).
+        E::Download => Err(ServiceError::AccessDenied),
         E::SendTelemetry => {
             let field = |name: &str| params.get(name).map(str::to_owned);
             let input = TelemetryInput {

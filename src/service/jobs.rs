@@ -1,0 +1,55 @@
+//! Queued work: random assignments whose result goes to a webhook.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Actor, Service, ServiceError, audit};
+use crate::store::Job;
+
+/// A random-assign-license-keys-queued request, kept until it is run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuedAssign {
+    pub product_id: Option<i64>,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub quantity: Option<u32>,
+    pub generate: bool,
+    pub webhook_url: String,
+    /// The caller's reference (an order id), echoed to the webhook.
+    pub identifier: String,
+    /// The API key that asked, which the assignment runs as.
+    pub api_key: i64,
+}
+
+/// The job kind of queued assignments.
+pub const RANDOM_ASSIGN: &str = "random-assign";
+
+/// Attempts at delivering a webhook before the job is marked failed.
+pub const MAX_ATTEMPTS: u32 = 5;
+
+impl Service {
+    /// Queues an assignment; the server runs it and posts the result to its webhook.
+    pub fn queue_assign(&self, actor: &Actor, request: &QueuedAssign) -> Result<i64, ServiceError> {
+        let payload = serde_json::to_string(request).map_err(|_| ServiceError::TaskFailed)?;
+        let now = self.now();
+        self.store.write(|db| {
+            let id = db.insert_job(RANDOM_ASSIGN, &payload, now)?;
+            audit(db, now, actor, "queue-random-assign", &request.identifier, &request.webhook_url)?;
+            Ok(id)
+        })
+    }
+
+    pub fn queued_jobs(&self, limit: u32) -> Result<Vec<Job>, ServiceError> {
+        self.store.read(|db| Ok(db.queued_jobs(limit)?))
+    }
+
+    /// Records the outcome of one run of a job.
+    pub fn finish_job(&self, job: &Job, outcome: Result<(), String>) -> Result<(), ServiceError> {
+        let now = self.now();
+        let (state, error) = match &outcome {
+            Ok(()) => ("done", None),
+            Err(e) if job.attempts + 1 >= MAX_ATTEMPTS => ("failed", Some(e.as_str())),
+            Err(e) => ("queued", Some(e.as_str())),
+        };
+        self.store.write(|db| Ok(db.finish_job(job.id, state, error, now)?))
+    }
+}
