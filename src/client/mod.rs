@@ -1,5 +1,6 @@
 //! Clients for the faces, built on their `wire` halves only. They are how the console
 //! reaches a remote server, and how the tests talk to a running one.
 
+pub mod envato;
 pub mod keymanager;
 pub mod tdrs;

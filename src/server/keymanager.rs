@@ -133,44 +133,9 @@ pub(super) async fn endpoint(
     if method != Method::GET && method != Method::POST {
         return json(StatusCode::METHOD_NOT_ALLOWED, r#"{"message":"Method Not Allowed"}"#.into());
     }
-    let service = state.service.clone();
-    let response = tokio::task::spawn_blocking(move || {
-        let params = params(&headers, query.as_deref(), &body);
-        let ip = peer.ip();
-        let key_id = match service.authorize_api_key(api_key(&headers, &params), ip, endpoint) {
-            Ok(id) => id,
-            Err(error) => {
-                let code = match error {
-                    ServiceError::ApiKeyInactive => Code::InactiveApiKey,
-                    ServiceError::ApiKeyCapability => Code::MissingCapability,
-                    ServiceError::ApiKeyAddress => Code::WrongIp,
-                    _ => Code::InvalidApiKey,
-                };
-                let answer = Answer { response: envelope::Response::new(code), product: None };
-                return (code.number(), render(&service, answer, StatusCode::UNAUTHORIZED));
-            }
-        };
-        if let Err(ServiceError::Blocked) = service.check_blocklist(ip, params.filled("identifier")) {
-            let answer = Answer { response: envelope::Response::new(Code::AccessDenied), product: None };
-            return (Code::AccessDenied.number(), render(&service, answer, StatusCode::FORBIDDEN));
-        }
-        let context = Context { base_url: base_url(&headers), api_key: api_key(&headers, &params).to_owned() };
-        match handle(&service, &Actor::ApiKey(key_id), endpoint, &params, &context) {
-            Ok(answer) => {
-                let code = answer.response.code();
-                let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::OK);
-                (if status == StatusCode::OK { 0 } else { code.number() }, render(&service, answer, status))
-            }
-            Err(error) => {
-                tracing::error!(face = "keymanager", endpoint = endpoint.name(), %error, "request failed inside keydesk");
-                (500, server_error())
-            }
-        }
-    })
-    .await;
-    let Ok((code, response)) = response else {
-        return server_error();
-    };
+    let params = params(&headers, query.as_deref(), &body);
+    let response = answer_request(&state, peer, endpoint, &headers, params).await;
+    let (code, response) = response;
     tracing::info!(
         face = "keymanager",
         ip = %peer.ip(),
@@ -281,4 +246,101 @@ async fn download(service: Service, peer: SocketAddr, raw_path: &str) -> Respons
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
     ([(header::CONTENT_TYPE, "application/octet-stream".to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
         .into_response()
+}
+
+/// Runs a blocking step on the blocking pool; a panic there becomes a 500.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    tokio::task::spawn_blocking(f).await.ok()
+}
+
+/// The API key and blocklist checks, an Envato purchase code where one may be, then the
+/// endpoint. Returns the refusal code (0 for an answer) for the log, and the response.
+async fn answer_request(
+    state: &AppState,
+    peer: SocketAddr,
+    endpoint: Endpoint,
+    headers: &HeaderMap,
+    params: Params,
+) -> (u16, Response) {
+    let service = state.service.clone();
+    let key = api_key(headers, &params).to_owned();
+    let identifier = params.filled("identifier").map(str::to_owned);
+    let gate = {
+        let service = service.clone();
+        let ip = peer.ip();
+        blocking(move || -> Result<i64, (Code, StatusCode)> {
+            let id = service.authorize_api_key(&key, ip, endpoint).map_err(|error| {
+                let code = match error {
+                    ServiceError::ApiKeyInactive => Code::InactiveApiKey,
+                    ServiceError::ApiKeyCapability => Code::MissingCapability,
+                    ServiceError::ApiKeyAddress => Code::WrongIp,
+                    _ => Code::InvalidApiKey,
+                };
+                (code, StatusCode::UNAUTHORIZED)
+            })?;
+            match service.check_blocklist(ip, identifier.as_deref()) {
+                Err(ServiceError::Blocked) => Err((Code::AccessDenied, StatusCode::FORBIDDEN)),
+                _ => Ok(id),
+            }
+        })
+        .await
+    };
+    let key_id = match gate {
+        Some(Ok(id)) => id,
+        Some(Err((code, status))) => {
+            let answer = Answer { response: envelope::Response::new(code), product: None };
+            let rendered = blocking(move || render(&service, answer, status)).await;
+            return (code.number(), rendered.unwrap_or_else(server_error));
+        }
+        None => return (500, server_error()),
+    };
+    let actor = Actor::ApiKey(key_id);
+    if let Some(answer) = envato_import(state, &actor, endpoint, &params).await {
+        let code = answer.response.code().number();
+        let rendered = blocking(move || render(&service, answer, StatusCode::OK)).await;
+        return (code, rendered.unwrap_or_else(server_error));
+    }
+    let context = Context { base_url: base_url(headers), api_key: api_key(headers, &params).to_owned() };
+    let outcome = blocking(move || match handle(&service, &actor, endpoint, &params, &context) {
+        Ok(answer) => {
+            let code = answer.response.code();
+            let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::OK);
+            (if status == StatusCode::OK { 0 } else { code.number() }, render(&service, answer, status))
+        }
+        Err(error) => {
+            tracing::error!(face = "keymanager", endpoint = endpoint.name(), %error, "request failed inside keydesk");
+            (500, server_error())
+        }
+    })
+    .await;
+    outcome.unwrap_or_else(|| (500, server_error()))
+}
+
+/// Step 3 of verify and activate: a key the store does not know may be an Envato purchase
+/// code of a product sold on Envato; then it is imported, owned by its buyer with the
+/// request's `email`, and the answer is 206. `None`: carry on as usual.
+async fn envato_import(state: &AppState, actor: &Actor, endpoint: Endpoint, params: &Params) -> Option<Answer> {
+    let envato = state.options.envato.as_ref()?;
+    if !matches!(endpoint, Endpoint::Verify | Endpoint::Activate) {
+        return None;
+    }
+    let code = params.filled("license_key")?.to_owned();
+    let service = state.service.clone();
+    let lookup = code.clone();
+    if !blocking(move || service.key_unknown(&lookup)).await?.ok()? {
+        return None;
+    }
+    let sale = match envato.sale(&code).await {
+        Ok(sale) => sale?,
+        Err(error) => {
+            tracing::warn!(%error, "Envato lookup failed; answering as for an unknown key");
+            return None;
+        }
+    };
+    let service = state.service.clone();
+    let (actor, email) = (actor.clone(), params.text("email").to_owned());
+    let imported =
+        blocking(move || service.import_purchase_code(&actor, &code, &sale.item_id, &sale.buyer, &email)).await?;
+    let license = imported.ok()??;
+    Some(Answer { response: envelope::Response::new(Code::EnvatoAdded), product: license.product_id })
 }

@@ -14,6 +14,7 @@ use std::time::Duration;
 use axum::Router;
 use tokio::net::TcpListener;
 
+use crate::client::envato::EnvatoClient;
 use crate::service::Service;
 use crate::service::delivery::Relay;
 
@@ -21,14 +22,22 @@ use crate::service::delivery::Relay;
 #[derive(Clone)]
 pub struct AppState {
     pub service: Service,
+    pub options: Options,
+}
+
+/// Optional integrations of a server.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Recognises Envato purchase codes of products sold on Envato (verify/activate code 206).
+    pub envato: Option<EnvatoClient>,
 }
 
 /// Paths the Registration Server face answers on (API 1.0.005 and later releases).
 pub const TDRS_PATHS: [&str; 2] = ["/pbas/td2api/api/api.htm", "/pbas/td2as/api/api.htm"];
 
 /// The router with every face mounted.
-pub fn router(service: Service) -> Router {
-    let state = AppState { service };
+pub fn router(service: Service, options: Options) -> Router {
+    let state = AppState { service, options };
     let mut router = Router::new();
     for path in TDRS_PATHS {
         router = router.route(path, axum::routing::any(tdrs::endpoint));
@@ -45,7 +54,17 @@ pub async fn serve(
     service: Service,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(service).into_make_service_with_connect_info::<SocketAddr>();
+    serve_with(listener, service, Options::default(), shutdown).await
+}
+
+/// [`serve`] with integrations.
+pub async fn serve_with(
+    listener: TcpListener,
+    service: Service,
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(service, options).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 

@@ -146,6 +146,50 @@ impl Service {
         })
     }
 
+    /// Whether a key is unknown to the store (verify and activate then ask Envato).
+    pub fn key_unknown(&self, key: &str) -> Result<bool, ServiceError> {
+        self.store.read(|db| Ok(db.license_by_number(key)?.is_none()))
+    }
+
+    /// Imports an Envato purchase code of item `item_id` as an assigned key of the Envato
+    /// product sold as that item: owned by the buyer, with the e-mail the request gave.
+    /// `None` when no product is sold as that item.
+    pub fn import_purchase_code(
+        &self,
+        actor: &Actor,
+        code: &str,
+        item_id: &str,
+        buyer: &str,
+        email: &str,
+    ) -> Result<Option<License>, ServiceError> {
+        let now = self.now();
+        self.store.write(|db| {
+            let Some(product) = db.envato_product(item_id)? else {
+                return Ok(None);
+            };
+            let limit = db.generator_of_product(product)?.map_or(1, |g| g.activation_limit);
+            let new = NewKey {
+                key: code.trim().to_owned(),
+                product,
+                owner_name: buyer.to_owned(),
+                owner_email: email.trim().to_owned(),
+                activation_limit: limit,
+                validity_days: 0,
+                state: KeyState::Assigned,
+                assigned_at: Some(now),
+                contract: None,
+                is_test: false,
+                created_by: format!("envato:{item_id}"),
+                created_at: now,
+            };
+            let Some(id) = db.insert_key(&new)? else {
+                return Ok(db.license_by_number(code)?);
+            };
+            audit(db, now, actor, "import-envato-code", &redact_tail(code), item_id)?;
+            Ok(db.license(id)?)
+        })
+    }
+
     /// access-downloadables: the published releases of the key's product, newest first, for
     /// an installation the key is active on. An expired key keeps its downloads unless the
     /// product requires a current key.

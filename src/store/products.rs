@@ -147,6 +147,17 @@ impl Db<'_> {
         Ok(Some(product))
     }
 
+    /// The Envato product sold as this item.
+    pub fn envato_product(&self, item_id: &str) -> Result<Option<ProductId>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM products WHERE source = 'envato' AND external_reference = ?1 ORDER BY id LIMIT 1",
+            )?
+            .query_row([item_id], |r| Ok(ProductId(r.get(0)?)))
+            .optional()?)
+    }
+
     pub fn products(&self) -> Result<Vec<Product>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!("SELECT {PRODUCT_COLUMNS} FROM products ORDER BY id"))?;
         let rows = stmt.query_map([], product_row)?;

@@ -4,6 +4,7 @@
 mod access;
 mod contracts;
 mod downloads;
+mod envato;
 mod faces;
 mod keys;
 mod products;

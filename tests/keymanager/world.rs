@@ -33,6 +33,17 @@ impl World {
 
     /// A world with no signing key at all.
     pub async fn unsigned() -> Self {
+        Self::with_options(keydesk::server::Options::default()).await
+    }
+
+    /// A signed world whose server has these integrations.
+    pub async fn signed_with(options: keydesk::server::Options) -> Self {
+        let world = Self::with_options(options).await;
+        world.service.create_signing_key(&Actor::Owner, None).expect("global key");
+        world
+    }
+
+    async fn with_options(options: keydesk::server::Options) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let db_path = dir.path().join("keys.sqlite");
         let store = Store::open(&db_path, &DataKey::generate()).expect("store");
@@ -44,7 +55,7 @@ impl World {
         let (stop, stopped) = oneshot::channel::<()>();
         let server = service.clone();
         tokio::spawn(async move {
-            let _ = keydesk::server::serve(listener, server, async {
+            let _ = keydesk::server::serve_with(listener, server, options, async {
                 let _ = stopped.await;
             })
             .await;
