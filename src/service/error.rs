@@ -139,6 +139,8 @@ pub enum ServiceError {
     MetaKeyRequired,
     #[error("meta value is required")]
     MetaValueRequired,
+    #[error("cancelled; nothing was kept")]
+    Cancelled,
     #[error("the requested file does not exist")]
     DownloadMissing,
     #[error("no permission to download")]

@@ -8,7 +8,7 @@ use super::{Actor, Service, ServiceError, audit};
 use crate::domain::license::{KeyState, License, LicenseStatus};
 use crate::domain::product::{Meta, Product, ProductId};
 use crate::domain::secret::redact_tail;
-use crate::store::{Db, Downloadable, KeyFilter, KeyUpdate, NewKey};
+use crate::store::{Db, Downloadable, KeyFilter, KeyUpdate, NewKey, StockTerms};
 
 /// The terms a key is created or updated with.
 #[derive(Debug, Clone)]
@@ -377,6 +377,73 @@ impl Service {
             }
             audit(db, now, actor, "random-assign", &product.0.to_string(), &format!("{quantity} to {owner_email}"))?;
             Ok(assigned)
+        })
+    }
+
+    /// Fills a product's stock with `count` new available keys from its generator, in one
+    /// transaction: one thread draws, hashes and seals keys while this one writes them.
+    /// `progress` hears how many are stored so far and may return false to stop; then
+    /// nothing is kept (no half batch). Returns how many were stored.
+    pub fn generate_stock(
+        &self,
+        actor: &Actor,
+        product: ProductId,
+        count: u64,
+        mut progress: impl FnMut(u64) -> bool,
+    ) -> Result<u64, ServiceError> {
+        vendor(actor)?;
+        const CHUNK: usize = 4096;
+        let now = self.now();
+        self.store.write(|db| {
+            db.product(product)?.ok_or(ServiceError::ProductNotFound)?;
+            let generator = db.generator_of_product(product)?.ok_or(ServiceError::GeneratorNotFound)?;
+            if !generator.format.can_make(count) {
+                return Err(ServiceError::KeyspaceTooSmall);
+            }
+            let terms = StockTerms {
+                product,
+                activation_limit: generator.activation_limit,
+                validity_days: generator.validity_days,
+                created_by: actor_label(actor),
+                created_at: now,
+            };
+            let mut stored = 0u64;
+            // Clashes with existing keys are drawn again, a bounded number of times.
+            for _round in 0..8 {
+                let wanted = count - stored;
+                if wanted == 0 {
+                    break;
+                }
+                let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<crate::store::SealedKey>>(4);
+                let sealer = db.key_sealer();
+                let outcome = std::thread::scope(|scope| {
+                    let generator = &generator;
+                    scope.spawn(move || {
+                        let mut left = wanted;
+                        while left > 0 {
+                            let n = left.min(CHUNK as u64) as usize;
+                            let chunk: Vec<_> = (0..n).map(|_| sealer.seal_key(&generator.draw(&mut OsRng))).collect();
+                            left -= n as u64;
+                            if sender.send(chunk).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                    for chunk in receiver {
+                        stored += db.insert_stock(&terms, &chunk)?;
+                        if !progress(stored) {
+                            return Err(ServiceError::Cancelled);
+                        }
+                    }
+                    Ok(())
+                });
+                outcome?;
+            }
+            if stored < count {
+                return Err(ServiceError::KeyspaceTooSmall);
+            }
+            audit(db, now, actor, "generate-stock", &product.0.to_string(), &stored.to_string())?;
+            Ok(stored)
         })
     }
 

@@ -49,7 +49,67 @@ pub struct KeyFilter {
     pub per_page: u32,
 }
 
+/// A key made ready for storage away from the writer: its lookup hash and sealed form.
+#[derive(Debug, Clone)]
+pub struct SealedKey {
+    lookup: [u8; 32],
+    sealed: Vec<u8>,
+}
+
+/// The terms every key of a bulk insert shares.
+#[derive(Debug, Clone)]
+pub struct StockTerms {
+    pub product: ProductId,
+    pub activation_limit: u32,
+    pub validity_days: u32,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Hashes and seals keys; it may be sent to another thread, so that bulk generation does
+/// this work beside the writer.
+#[derive(Clone, Copy)]
+pub struct KeySealer<'a>(&'a super::Sealer);
+
+impl KeySealer<'_> {
+    pub fn seal_key(&self, key: &str) -> SealedKey {
+        SealedKey { lookup: self.0.lookup(key), sealed: self.0.seal(key) }
+    }
+}
+
 impl Db<'_> {
+    /// The sealer of this store, for work off the writer.
+    pub fn key_sealer(&self) -> KeySealer<'_> {
+        KeySealer(self.sealer)
+    }
+
+    /// Stores available keys in bulk (skipping ones that exist); returns how many were stored.
+    pub fn insert_stock(&self, terms: &StockTerms, keys: &[SealedKey]) -> Result<u64, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO licenses (key_lookup, key_sealed, product_id, seat_limit, validity_days, key_state, created_by, \
+             created_at, updated_at, distributor_id) VALUES (?1, ?2, ?3, ?4, ?5, 'available', ?6, ?7, ?7, ?8) \
+             ON CONFLICT (key_lookup) DO NOTHING",
+        )?;
+        let distributor: Option<i64> =
+            self.conn
+                .query_row("SELECT distributor_id FROM products WHERE id = ?1", [terms.product.0], |r| r.get(0))?;
+        let created = to_millis(terms.created_at);
+        let mut stored = 0;
+        for key in keys {
+            stored += stmt.execute(params![
+                key.lookup,
+                key.sealed,
+                terms.product.0,
+                terms.activation_limit,
+                terms.validity_days,
+                terms.created_by,
+                created,
+                distributor
+            ])? as u64;
+        }
+        Ok(stored)
+    }
+
     /// Stores a key; `None` when the same key already exists (anywhere in the store).
     pub fn insert_key(&self, new: &NewKey) -> Result<Option<LicenseId>, StoreError> {
         let inserted = self

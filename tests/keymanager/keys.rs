@@ -298,3 +298,33 @@ async fn the_database_file_holds_no_plaintext_key() {
     let needle = b"SECRET-KEY-4242";
     assert!(!bytes.windows(needle.len()).any(|window| window == needle), "a plaintext key is in the file");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stock_generation_stores_unique_keys_or_nothing_when_cancelled() {
+    let w = World::start().await;
+    let product = w.product("Stock");
+    w.generator(product, "chunk-system", "ABCDEFGH", 2, 4);
+    let stored = w.service.generate_stock(&Actor::Owner, product, 10_000, |_| true).expect("generate");
+    assert_eq!(stored, 10_000);
+    assert_eq!(w.service.available_keys(product).expect("count"), 10_000);
+    let listed = w
+        .service
+        .keys(&keydesk::store::KeyFilter { product: Some(product), page: 1, per_page: 1000, ..Default::default() })
+        .expect("keys");
+    let mut keys: Vec<&str> = listed.iter().map(|k| k.number.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), 1000, "keys are unique");
+
+    let mut seen = 0;
+    let cancelled = w.service.generate_stock(&Actor::Owner, product, 50_000, |so_far| {
+        seen = so_far;
+        so_far < 8_000
+    });
+    assert!(matches!(cancelled, Err(keydesk::service::ServiceError::Cancelled)));
+    assert!(seen >= 8_000);
+    assert_eq!(w.service.available_keys(product).expect("count"), 10_000, "a cancelled batch leaves nothing behind");
+    // 8^8 = 16,777,216 keys at most: more is refused before anything is made.
+    let too_many = w.service.generate_stock(&Actor::Owner, product, 20_000_000, |_| true);
+    assert!(matches!(too_many, Err(keydesk::service::ServiceError::KeyspaceTooSmall)));
+}

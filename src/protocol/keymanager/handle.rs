@@ -212,7 +212,8 @@ pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductI
         | ServiceError::AlreadyExists(_)
         | ServiceError::Store(_)
         | ServiceError::Hashing
-        | ServiceError::TaskFailed) => return Err(Internal(error.to_string())),
+        | ServiceError::TaskFailed
+        | ServiceError::Cancelled) => return Err(Internal(error.to_string())),
     };
     Ok(answer(code, product))
 }

@@ -115,6 +115,7 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         | ServiceError::ContractNoKeys
         | ServiceError::DownloadMissing
         | ServiceError::DownloadForbidden => ErrorCode::UnknownLicense,
+        ServiceError::Cancelled => ErrorCode::Internal,
         ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => ErrorCode::Internal,
     };
     error_reply(code)
