@@ -62,6 +62,8 @@ fn plain_run() -> Duration {
     drop(service);
     let mut conn = rusqlite::Connection::open(dir.path().join("keys.sqlite")).expect("open");
     conn.pragma_update(None, "synchronous", "NORMAL").expect("pragma");
+    // The same page cache as keydesk's writer.
+    conn.pragma_update(None, "cache_size", -64 * 1024).expect("pragma");
     conn.execute("INSERT INTO products (name, created_at, updated_at) VALUES ('Bench', 0, 0)", []).expect("product");
     let mut rng = rand::rngs::OsRng;
     let rows: Vec<([u8; 32], [u8; 63])> = (0..KEYS)

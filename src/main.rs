@@ -27,7 +27,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the Registration Server XML API over HTTP (until SIGTERM or Ctrl-C).
+    /// Serve the Registration Server XML API and the license key API over HTTP (until SIGTERM or Ctrl-C).
     Serve(ServeArgs),
     /// Operator commands on a database: distributors, API keys, products, generators, releases, the outbox.
     Admin {

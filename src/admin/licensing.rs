@@ -36,6 +36,20 @@ pub enum LicensingCommand {
         kind: String,
         value: String,
     },
+    /// Take a value off the blocklist.
+    Unblock {
+        #[arg(value_parser = ["ip", "domain", "identifier"])]
+        kind: String,
+        value: String,
+    },
+}
+
+fn block_kind(kind: &str) -> BlockKind {
+    match kind {
+        "ip" => BlockKind::Ip,
+        "domain" => BlockKind::Domain,
+        _ => BlockKind::Identifier,
+    }
 }
 
 #[derive(Subcommand)]
@@ -234,13 +248,11 @@ pub fn run(service: &Service, command: LicensingCommand) -> anyhow::Result<()> {
             };
             println!("added release {}", service.add_downloadable(owner, &release)?);
         }
-        LicensingCommand::Block { kind, value } => {
-            let kind = match kind.as_str() {
-                "ip" => BlockKind::Ip,
-                "domain" => BlockKind::Domain,
-                _ => BlockKind::Identifier,
-            };
-            service.block(owner, kind, &value)?;
+        LicensingCommand::Block { kind, value } => service.block(owner, block_kind(&kind), &value)?,
+        LicensingCommand::Unblock { kind, value } => {
+            if !service.unblock(owner, block_kind(&kind), &value)? {
+                bail!("{value} was not on the blocklist");
+            }
         }
     }
     Ok(())

@@ -218,10 +218,20 @@ async fn download(service: Service, peer: SocketAddr, raw_path: &str) -> Respons
     let lookup = service.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         if let Err(error) = lookup.authorize_api_key(&api_key, peer.ip(), Endpoint::Download) {
-            return Err((error, StatusCode::UNAUTHORIZED));
+            let status = if matches!(error, ServiceError::Store(_)) {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            return Err((error, status));
         }
         if let Err(error) = lookup.check_blocklist(peer.ip(), Some(&identifier)) {
-            return Err((error, StatusCode::FORBIDDEN));
+            let status = if matches!(error, ServiceError::Store(_)) {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            return Err((error, status));
         }
         lookup.download(&key, &identifier, version).map_err(|e| (e, StatusCode::OK))
     })
@@ -268,31 +278,31 @@ async fn answer_request(
     let gate = {
         let service = service.clone();
         let ip = peer.ip();
-        blocking(move || -> Result<i64, (Code, StatusCode)> {
-            let id = service.authorize_api_key(&key, ip, endpoint).map_err(|error| {
-                let code = match error {
-                    ServiceError::ApiKeyInactive => Code::InactiveApiKey,
-                    ServiceError::ApiKeyCapability => Code::MissingCapability,
-                    ServiceError::ApiKeyAddress => Code::WrongIp,
-                    _ => Code::InvalidApiKey,
-                };
-                (code, StatusCode::UNAUTHORIZED)
+        blocking(move || -> Result<i64, Option<(Code, StatusCode)>> {
+            let id = service.authorize_api_key(&key, ip, endpoint).map_err(|error| match error {
+                ServiceError::ApiKeyInvalid => Some((Code::InvalidApiKey, StatusCode::UNAUTHORIZED)),
+                ServiceError::ApiKeyInactive => Some((Code::InactiveApiKey, StatusCode::UNAUTHORIZED)),
+                ServiceError::ApiKeyCapability => Some((Code::MissingCapability, StatusCode::UNAUTHORIZED)),
+                ServiceError::ApiKeyAddress => Some((Code::WrongIp, StatusCode::UNAUTHORIZED)),
+                _ => None,
             })?;
             match service.check_blocklist(ip, identifier.as_deref()) {
-                Err(ServiceError::Blocked) => Err((Code::AccessDenied, StatusCode::FORBIDDEN)),
-                _ => Ok(id),
+                Ok(()) => Ok(id),
+                Err(ServiceError::Blocked) => Err(Some((Code::AccessDenied, StatusCode::FORBIDDEN))),
+                Err(_) => Err(None),
             }
         })
         .await
     };
     let key_id = match gate {
         Some(Ok(id)) => id,
-        Some(Err((code, status))) => {
+        // The store could not answer: a server error, never a guess either way.
+        Some(Err(None)) | None => return (500, server_error()),
+        Some(Err(Some((code, status)))) => {
             let answer = Answer { response: envelope::Response::new(code), product: None };
             let rendered = blocking(move || render(&service, answer, status)).await;
             return (code.number(), rendered.unwrap_or_else(server_error));
         }
-        None => return (500, server_error()),
     };
     let actor = Actor::ApiKey(key_id);
     if let Some(answer) = envato_import(state, &actor, endpoint, &params).await {

@@ -22,6 +22,15 @@ pub(crate) fn canonical_ip(ip: IpAddr) -> IpAddr {
     }
 }
 
+/// The form a blocklist value is kept in: addresses canonical, the rest lower-cased.
+fn blocked_value(kind: BlockKind, value: &str) -> String {
+    let value = value.trim().to_lowercase();
+    match (kind, value.parse::<IpAddr>()) {
+        (BlockKind::Ip, Ok(ip)) => canonical_ip(ip).to_string(),
+        _ => value,
+    }
+}
+
 impl Service {
     /// Creates an API key and returns it with its record; the key is shown this once.
     pub fn create_api_key(
@@ -113,11 +122,25 @@ impl Service {
         if *actor != Actor::Owner {
             return Err(ServiceError::AccessDenied);
         }
-        let value = value.trim().to_lowercase();
+        let value = blocked_value(kind, value);
         let now = self.now();
         self.store.write(|db| {
             db.block(kind, &value)?;
             audit(db, now, actor, "block", kind.as_str(), &value)
+        })
+    }
+
+    /// Takes a value off the blocklist; false when it was not on it.
+    pub fn unblock(&self, actor: &Actor, kind: BlockKind, value: &str) -> Result<bool, ServiceError> {
+        if *actor != Actor::Owner {
+            return Err(ServiceError::AccessDenied);
+        }
+        let value = blocked_value(kind, value);
+        let now = self.now();
+        self.store.write(|db| {
+            let removed = db.unblock(kind, &value)?;
+            audit(db, now, actor, "unblock", kind.as_str(), &value)?;
+            Ok(removed)
         })
     }
 }

@@ -38,11 +38,18 @@ impl Service {
         })
     }
 
-    pub fn queued_jobs(&self, limit: u32) -> Result<Vec<Job>, ServiceError> {
-        self.store.read(|db| Ok(db.queued_jobs(limit)?))
+    /// Queued jobs whose next attempt is due.
+    pub fn due_jobs(&self, limit: u32) -> Result<Vec<Job>, ServiceError> {
+        let now = self.now();
+        self.store.read(|db| Ok(db.due_jobs(now, limit)?))
     }
 
-    /// Records the outcome of one run of a job.
+    /// Keeps what a job produced, so that a retry delivers the very same result.
+    pub fn set_job_result(&self, job: &Job, result: &str) -> Result<(), ServiceError> {
+        self.store.write(|db| Ok(db.set_job_result(job.id, result)?))
+    }
+
+    /// Records the outcome of one attempt; a failed one is tried again after 2, 4, 8, 16 s.
     pub fn finish_job(&self, job: &Job, outcome: Result<(), String>) -> Result<(), ServiceError> {
         let now = self.now();
         let (state, error) = match &outcome {
@@ -50,6 +57,7 @@ impl Service {
             Err(e) if job.attempts + 1 >= MAX_ATTEMPTS => ("failed", Some(e.as_str())),
             Err(e) => ("queued", Some(e.as_str())),
         };
-        self.store.write(|db| Ok(db.finish_job(job.id, state, error, now)?))
+        let next_try = now + chrono::Duration::seconds(2i64.pow(job.attempts.min(10) + 1));
+        self.store.write(|db| Ok(db.finish_job(job.id, state, error, next_try, now)?))
     }
 }

@@ -2,8 +2,8 @@
 //! and verify / activate / deactivate by identifier.
 
 use chrono::{DateTime, Utc};
-use rand::rngs::OsRng;
 
+use super::random::OsRandomBlocks;
 use super::{Actor, Service, ServiceError, audit};
 use crate::domain::license::{KeyState, License, LicenseStatus};
 use crate::domain::product::{Meta, Product, ProductId};
@@ -117,6 +117,31 @@ impl Service {
             }
             db.add_key_activation(license.id, identifier, post_url.trim(), now)?;
             audit(db, now, actor, "activate-key", &redact_tail(key), identifier)?;
+            Ok(license)
+        })
+    }
+
+    /// assign-and-activate-license-key: both or neither, in one transaction.
+    pub fn assign_and_activate(
+        &self,
+        actor: &Actor,
+        key: &str,
+        (owner_name, owner_email): (&str, &str),
+        identifier: &str,
+        post_url: &str,
+    ) -> Result<License, ServiceError> {
+        vendor(actor)?;
+        let now = self.now();
+        self.store.write(|db| {
+            let license = db.license_by_number(key)?.filter(|l| l.key_state == KeyState::Available);
+            let license = license.ok_or(ServiceError::AssignFailed)?;
+            db.assign_key(license.id, owner_name.trim(), owner_email.trim(), now)?;
+            let (license, _) = checked(db, key, identifier, now)?;
+            if !license.limit.admits(license.used, 1) {
+                return Err(ServiceError::ActivationLimit);
+            }
+            db.add_key_activation(license.id, identifier.trim(), post_url.trim(), now)?;
+            audit(db, now, actor, "assign-and-activate-key", &redact_tail(key), identifier.trim())?;
             Ok(license)
         })
     }
@@ -315,7 +340,11 @@ impl Service {
                 activation_limit: terms.activation_limit,
                 validity_days: terms.validity_days,
                 state: terms.state,
-                assigned_at: terms.assigned_at.or(license.assigned_at),
+                // Becoming assigned starts the validity clock, as creating an assigned key does.
+                assigned_at: terms
+                    .assigned_at
+                    .or(license.assigned_at)
+                    .or((terms.state == KeyState::Assigned).then_some(now)),
             };
             db.update_key(license.id, &update, now)?;
             audit(db, now, actor, "update-key", &redact_tail(key), terms.state.as_str())
@@ -419,10 +448,12 @@ impl Service {
                 let outcome = std::thread::scope(|scope| {
                     let generator = &generator;
                     scope.spawn(move || {
+                        let mut rng = OsRandomBlocks::default();
                         let mut left = wanted;
                         while left > 0 {
                             let n = left.min(CHUNK as u64) as usize;
-                            let chunk: Vec<_> = (0..n).map(|_| sealer.seal_key(&generator.draw(&mut OsRng))).collect();
+                            let chunk: Vec<_> =
+                                (0..n).map(|_| sealer.seal_key(&generator.draw(&mut rng), &mut rng)).collect();
                             left -= n as u64;
                             if sender.send(chunk).is_err() {
                                 return;
@@ -521,9 +552,10 @@ pub(crate) fn draw_keys(
     };
     let mut made = Vec::with_capacity(draw.count as usize);
     let mut clashes = 0u32;
+    let mut rng = OsRandomBlocks::default();
     while made.len() < draw.count as usize {
         let new = NewKey {
-            key: generator.draw(&mut OsRng),
+            key: generator.draw(&mut rng),
             product: draw.product,
             owner_name: owner_name.to_owned(),
             owner_email: owner_email.to_owned(),

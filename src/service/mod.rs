@@ -17,6 +17,7 @@ pub mod lifecycle;
 pub mod mail;
 pub mod passwords;
 pub mod products;
+pub mod random;
 pub mod signing;
 pub mod telemetry;
 

@@ -1,7 +1,5 @@
 //! Products with their metadata, and the generators that make their keys.
 
-use rand::rngs::OsRng;
-
 use super::{Actor, Service, ServiceError, audit};
 use crate::domain::generator::{Generator, GeneratorId, KeyFormat};
 use crate::domain::product::{Product, ProductId};
@@ -162,7 +160,8 @@ impl Service {
         quantity: u32,
     ) -> Result<(Generator, Vec<String>), ServiceError> {
         vendor(actor)?;
-        let generator = self.store.read(|db| db.generator(id)?.ok_or(ServiceError::GeneratorNotFound))?;
+        let generator =
+            self.store.read(|db| db.generator(id)?.filter(|g| g.active).ok_or(ServiceError::GeneratorNotFound))?;
         if quantity == 0 || quantity > MAX_GENERATE {
             return Err(ServiceError::Invalid(FieldErrors::one("quantity", Problem::Invalid)));
         }
@@ -170,6 +169,7 @@ impl Service {
             return Err(ServiceError::KeyspaceTooSmall);
         }
         let keys = self.store.read(|db| {
+            let mut rng = super::random::OsRandomBlocks::default();
             let mut keys = std::collections::BTreeSet::new();
             let mut attempts = 0u64;
             while keys.len() < quantity as usize {
@@ -177,7 +177,7 @@ impl Service {
                 if attempts > u64::from(quantity) * 20 + 100 {
                     return Err(ServiceError::KeyspaceTooSmall);
                 }
-                let key = generator.draw(&mut OsRng);
+                let key = generator.draw(&mut rng);
                 if !db.license_number_taken(&key)? {
                     keys.insert(key);
                 }

@@ -61,16 +61,30 @@ impl SigningKey {
     }
 }
 
-/// Parsed keys, loaded once.
+/// Parsed keys, kept until the store's signing-keys version changes (a key made by
+/// `keydesk admin` in another process, say).
 #[derive(Default)]
 pub(crate) struct KeyCache {
+    version: RwLock<i64>,
     global: RwLock<Option<Option<Arc<SigningKey>>>>,
     products: RwLock<HashMap<ProductId, Option<Arc<SigningKey>>>>,
 }
 
 impl Service {
+    /// Forgets cached keys when the store says they changed.
+    fn refresh_keys(&self) -> Result<(), ServiceError> {
+        let version = self.store.read(|db| Ok::<_, ServiceError>(db.signing_keys_version()?))?;
+        if *self.keys.version.read().map_err(|_| ServiceError::TaskFailed)? != version {
+            *self.keys.global.write().map_err(|_| ServiceError::TaskFailed)? = None;
+            self.keys.products.write().map_err(|_| ServiceError::TaskFailed)?.clear();
+            *self.keys.version.write().map_err(|_| ServiceError::TaskFailed)? = version;
+        }
+        Ok(())
+    }
+
     /// The global signing key, if one was created.
     pub fn global_signing_key(&self) -> Result<Option<Arc<SigningKey>>, ServiceError> {
+        self.refresh_keys()?;
         if let Some(cached) = self.keys.global.read().map_err(|_| ServiceError::TaskFailed)?.clone() {
             return Ok(cached);
         }
@@ -85,6 +99,7 @@ impl Service {
 
     /// The product's own signing key, if it has one.
     pub fn product_signing_key(&self, product: ProductId) -> Result<Option<Arc<SigningKey>>, ServiceError> {
+        self.refresh_keys()?;
         if let Some(cached) = self.keys.products.read().map_err(|_| ServiceError::TaskFailed)?.get(&product) {
             return Ok(cached.clone());
         }

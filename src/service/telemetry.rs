@@ -114,6 +114,11 @@ impl Service {
                 (Some(p), v) if !v.is_empty() => db.product_version_exists(p.id.0, v)?,
                 _ => false,
             };
+            // An unknown version is suspicious only for a product that publishes its releases.
+            let releases = match &product {
+                Some(p) => db.product_has_releases(p.id.0)?,
+                None => false,
+            };
             let activation = present(&input.activation_identifier).unwrap_or_default();
             let not_activated = match (&license, activation) {
                 (Some(l), a) if !a.is_empty() => !db.has_activation(l.id, a)?,
@@ -127,7 +132,7 @@ impl Service {
                 product_version_exists: version_exists,
                 red_flags: (!key.is_empty() && license.is_none())
                     || (product_id.is_some() && product.is_none())
-                    || (product.is_some() && !version.is_empty() && !version_exists)
+                    || (releases && !version.is_empty() && !version_exists)
                     || not_activated
                     || wrong_product,
             };

@@ -17,7 +17,6 @@ pub struct ApiKeyRecord {
     pub capabilities: Capabilities,
     pub allowed_ips: Vec<IpAddr>,
     pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
 }
 
 /// What the blocklist holds.
@@ -61,11 +60,10 @@ fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<ApiKeyRecord, Stor
         capabilities,
         allowed_ips,
         created_at: from_millis(row.get(5)?),
-        last_used_at: row.get::<_, Option<i64>>(6)?.map(from_millis),
     }))
 }
 
-const COLUMNS: &str = "id, label, active, capabilities, allowed_ips, created_at, last_used_at";
+const COLUMNS: &str = "id, label, active, capabilities, allowed_ips, created_at";
 
 impl Db<'_> {
     pub fn insert_api_key(

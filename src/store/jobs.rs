@@ -12,6 +12,8 @@ pub struct Job {
     pub kind: String,
     pub payload: String,
     pub attempts: u32,
+    /// What an earlier attempt produced, to be delivered again as it was.
+    pub result: Option<String>,
 }
 
 impl Db<'_> {
@@ -23,23 +25,37 @@ impl Db<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Queued jobs, oldest first.
-    pub fn queued_jobs(&self, limit: u32) -> Result<Vec<Job>, StoreError> {
+    /// Queued jobs due by `now`, oldest first.
+    pub fn due_jobs(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Job>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, kind, payload, attempts FROM jobs WHERE state = 'queued' ORDER BY id LIMIT ?1",
+            "SELECT id, kind, payload, attempts, result FROM jobs WHERE state = 'queued' AND next_try_at <= ?1 \
+             ORDER BY id LIMIT ?2",
         )?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(Job { id: r.get(0)?, kind: r.get(1)?, payload: r.get(2)?, attempts: r.get(3)? })
+        let rows = stmt.query_map(params![to_millis(now), limit], |r| {
+            Ok(Job { id: r.get(0)?, kind: r.get(1)?, payload: r.get(2)?, attempts: r.get(3)?, result: r.get(4)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Records an attempt: done, failed for good, or (with an error) still queued for another try.
-    pub fn finish_job(&self, id: i64, state: &str, error: Option<&str>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Keeps what a job produced before it is delivered.
+    pub fn set_job_result(&self, id: i64, result: &str) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE jobs SET result = ?2 WHERE id = ?1", params![id, result])?;
+        Ok(())
+    }
+
+    /// Records an attempt: done, failed for good, or (with an error) queued again from `next_try`.
+    pub fn finish_job(
+        &self,
+        id: i64,
+        state: &str,
+        error: Option<&str>,
+        next_try: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.conn.execute(
-            "UPDATE jobs SET state = ?2, attempts = attempts + 1, last_error = ?3, \
-             finished_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE ?4 END WHERE id = ?1",
-            params![id, state, error, to_millis(now)],
+            "UPDATE jobs SET state = ?2, attempts = attempts + 1, last_error = ?3, next_try_at = ?4, \
+             finished_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE ?5 END WHERE id = ?1",
+            params![id, state, error, to_millis(next_try), to_millis(now)],
         )?;
         Ok(())
     }

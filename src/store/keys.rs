@@ -72,8 +72,9 @@ pub struct StockTerms {
 pub struct KeySealer<'a>(&'a super::Sealer);
 
 impl KeySealer<'_> {
-    pub fn seal_key(&self, key: &str) -> SealedKey {
-        SealedKey { lookup: self.0.lookup(key), sealed: self.0.seal(key) }
+    /// Hashes and seals a key, its nonce drawn from `rng` (a CSPRNG).
+    pub fn seal_key(&self, key: &str, rng: &mut (impl rand::RngCore + rand::CryptoRng)) -> SealedKey {
+        SealedKey { lookup: self.0.lookup(key), sealed: self.0.seal_bytes_with(key.as_bytes(), rng) }
     }
 }
 
@@ -142,7 +143,8 @@ impl Db<'_> {
     pub fn update_key(&self, id: LicenseId, update: &KeyUpdate, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE licenses SET product_id = ?2, owner_name = ?3, owner_email = ?4, seat_limit = ?5, validity_days = ?6, \
-             key_state = ?7, assigned_at = ?8, updated_at = ?9 WHERE id = ?1",
+             key_state = ?7, assigned_at = ?8, updated_at = ?9, \
+             distributor_id = (SELECT distributor_id FROM products WHERE id = ?2) WHERE id = ?1",
             params![
                 id.0,
                 update.product.0,

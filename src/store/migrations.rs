@@ -9,9 +9,11 @@ pub const APPLICATION_ID: i64 = 0x4B44_4B31;
 pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER];
 
 const V1_REGISTRATION: &str = r#"
+-- Small facts about the database: the data key's check value, the global signing key,
+-- the signing keys' version. Values of any type.
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
-    value BLOB NOT NULL
+    value ANY NOT NULL
 ) STRICT;
 
 CREATE TABLE distributors (
@@ -146,7 +148,7 @@ CREATE TABLE licenses (
     updated_at      INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX licenses_by_user ON licenses(user_id) WHERE user_id IS NOT NULL;
-CREATE INDEX licenses_by_distributor ON licenses(distributor_id, id);
+CREATE INDEX licenses_by_distributor ON licenses(distributor_id, id) WHERE distributor_id IS NOT NULL;
 CREATE UNIQUE INDEX licenses_one_default ON licenses(user_id) WHERE is_default = 1 AND status != 2;
 
 -- "used" is the number of activations: a device holding a license, or an identifier.
@@ -288,8 +290,7 @@ CREATE TABLE api_keys (
     capabilities TEXT NOT NULL,
     -- Comma-separated addresses; empty: any address.
     allowed_ips  TEXT NOT NULL DEFAULT '',
-    created_at   INTEGER NOT NULL,
-    last_used_at INTEGER
+    created_at   INTEGER NOT NULL
 ) STRICT;
 
 CREATE TABLE blocklist (
@@ -344,8 +345,11 @@ CREATE TABLE jobs (
     state       TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'done', 'failed')),
     attempts    INTEGER NOT NULL DEFAULT 0,
     last_error  TEXT,
+    -- What the job produced, kept so that a retried delivery sends the same thing.
+    result      TEXT,
+    next_try_at INTEGER NOT NULL DEFAULT 0,
     created_at  INTEGER NOT NULL,
     finished_at INTEGER
 ) STRICT;
-CREATE INDEX jobs_by_state ON jobs(state, id);
+CREATE INDEX jobs_by_state ON jobs(state, next_try_at, id);
 "#;

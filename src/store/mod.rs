@@ -71,6 +71,8 @@ impl<T> From<PoisonError<T>> for StoreError {
 /// Readers open at most, beside the one writer.
 const MAX_READERS: usize = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Page cache of the writer connection, in KiB.
+const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
 /// A keydesk database file.
 pub struct Store {
@@ -98,6 +100,9 @@ impl Store {
         let writer = Connection::open(path)?;
         check_version(&writer, path)?;
         configure(&writer)?;
+        // Keys and lookups are random: a large cache keeps the unique indexes' pages in
+        // memory while many rows go in (a bulk of a million keys, say).
+        writer.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
         writer.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&writer)?;
         let sealer = Sealer::new(key);

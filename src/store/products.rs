@@ -208,7 +208,29 @@ impl Db<'_> {
     /// Sets a product's own key; false when there is no such product.
     pub fn set_product_signing_key(&self, id: ProductId, der: &[u8]) -> Result<bool, StoreError> {
         let sealed = self.sealer.seal_bytes(der);
-        Ok(self.conn.execute("UPDATE products SET signing_key_sealed = ?2 WHERE id = ?1", params![id.0, sealed])? == 1)
+        let changed =
+            self.conn.execute("UPDATE products SET signing_key_sealed = ?2 WHERE id = ?1", params![id.0, sealed])? == 1;
+        self.bump_signing_keys_version()?;
+        Ok(changed)
+    }
+
+    /// Changes whenever a signing key is created or replaced, by any process.
+    pub fn signing_keys_version(&self) -> Result<i64, StoreError> {
+        let version: Option<i64> = self
+            .conn
+            .prepare_cached("SELECT value FROM meta WHERE key = 'signing_keys_version'")?
+            .query_row([], |r| r.get(0))
+            .optional()?;
+        Ok(version.unwrap_or(0))
+    }
+
+    fn bump_signing_keys_version(&self) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('signing_keys_version', 1) \
+             ON CONFLICT (key) DO UPDATE SET value = value + 1",
+            [],
+        )?;
+        Ok(())
     }
 
     pub fn global_signing_key(&self) -> Result<Option<Vec<u8>>, StoreError> {
@@ -222,7 +244,7 @@ impl Db<'_> {
             "INSERT INTO meta (key, value) VALUES ('signing_key', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             [self.sealer.seal_bytes(der)],
         )?;
-        Ok(())
+        self.bump_signing_keys_version()
     }
 
     pub fn insert_generator(&self, fields: &GeneratorFields, now: DateTime<Utc>) -> Result<GeneratorId, StoreError> {

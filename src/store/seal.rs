@@ -74,8 +74,13 @@ impl Sealer {
 
     /// Encrypts bytes (a private key, say) the same way.
     pub fn seal_bytes(&self, plain: &[u8]) -> Vec<u8> {
+        self.seal_bytes_with(plain, &mut rand::rngs::OsRng)
+    }
+
+    /// Seals with nonces from `rng` (a CSPRNG), for bulk work.
+    pub fn seal_bytes_with(&self, plain: &[u8], rng: &mut (impl RngCore + rand::CryptoRng)) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        rng.fill_bytes(&mut nonce);
         let sealed = self
             .aead
             .encrypt(XNonce::from_slice(&nonce), plain)

@@ -134,6 +134,16 @@ impl Db<'_> {
         .collect()
     }
 
+    /// Whether a product publishes any release.
+    pub fn product_has_releases(&self, product: i64) -> Result<bool, StoreError> {
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM downloadables WHERE product_id = ?1 AND published = 1",
+            [product],
+            |r| r.get(0),
+        )?;
+        Ok(count > 0)
+    }
+
     /// Whether a product has a published downloadable of this version.
     pub fn product_version_exists(&self, product: i64, version: &str) -> Result<bool, StoreError> {
         let count: i64 = self.conn.query_row(

@@ -89,7 +89,7 @@ async fn responses_are_signed_with_the_global_or_the_products_key() {
     assert_eq!(envelope.signature.len(), 344, "base64 of 256 bytes");
 
     let product = w.product("Own Key");
-    let pem = w.service.create_signing_key(&Actor::Owner, Some(product)).expect("product key");
+    let pem = w.product_key(product);
     w.keys(product, &["OWN-1"], KeyState::Available, 1);
     let envelope = w.post("verify", &[("license_key", "OWN-1"), ("identifier", "x")]).await;
     assert_code(&envelope, 201, "This license key is not assigned");
@@ -123,4 +123,16 @@ async fn unknown_routes_are_404_and_other_methods_405() {
     assert_eq!(response.status().as_u16(), 404);
     let response = http.delete(format!("{}/api/v1/verify", w.base)).send().await.expect("send");
     assert_eq!(response.status().as_u16(), 405);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_made_by_another_process_signs_from_then_on() {
+    let w = World::unsigned().await;
+    assert_eq!(w.get("get-all-products", &[]).await.signature, "Private key not set");
+    // As `keydesk admin signing-key` does from another process: straight into the store.
+    let (key, der) = keydesk::service::signing::SigningKey::generate().expect("key");
+    w.service.store().write(|db| db.set_global_signing_key(&der)).expect("store");
+    let envelope = w.client.get("get-all-products", &[]).await.expect("envelope");
+    assert!(envelope.verify(key.public_key_pem()), "{:?}", envelope.signature);
+    assert_eq!(w.client.public_key(None).await.expect("fetch").as_deref(), Some(key.public_key_pem()));
 }

@@ -328,3 +328,32 @@ async fn stock_generation_stores_unique_keys_or_nothing_when_cancelled() {
     let too_many = w.service.generate_stock(&Actor::Owner, product, 20_000_000, |_| true);
     assert!(matches!(too_many, Err(keydesk::service::ServiceError::KeyspaceTooSmall)));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn assign_and_activate_is_all_or_nothing() {
+    let w = World::start().await;
+    let product = w.product("Atomic");
+    w.keys(product, &["ATOM-1"], KeyState::Available, 1);
+    let no_identifier = [("license_key", "ATOM-1"), ("owner_name", "A"), ("owner_email", "a@example.com")];
+    assert_code(&w.post("assign-and-activate-license-key", &no_identifier).await, 215, "Identifier is required");
+    let assign = [("license_key", "ATOM-1"), ("owner_name", "B"), ("email", "b@example.com")];
+    assert_code(&w.post("assign-license-key", &assign).await, 800, "License key assigned");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn updating_a_key_to_assigned_starts_its_validity() {
+    let w = World::start().await;
+    let product = w.product("Clocked");
+    w.keys(product, &["CLOCK-1"], KeyState::Available, 1);
+    let id = product.0.to_string();
+    let update = [
+        ("license_key", "CLOCK-1"),
+        ("product_id", id.as_str()),
+        ("activation_limit", "1"),
+        ("validity", "5"),
+        ("status", "assigned"),
+    ];
+    assert_code(&w.post("update-license-key", &update).await, 950, "License keys updated");
+    w.clock.advance(Duration::days(6));
+    assert_code(&w.post("activate", &with("CLOCK-1", "pc")).await, 205, "License key expired");
+}

@@ -123,3 +123,48 @@ async fn a_queued_request_needs_a_webhook_url() {
     assert_code(&refused, 901, "Incorrect data found");
     assert_eq!(refused.response["errors"]["webhook_url"][0], "The webhook url field must be a valid URL.");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retried_delivery_sends_the_same_keys_and_assigns_no_more() {
+    let w = World::start().await;
+    let product = w.product("Retried");
+    w.generator(product, "uuid", "", 0, 0);
+    // A receiver that fails its first request.
+    let bodies = Arc::new(Mutex::new(Vec::<String>::new()));
+    let kept = bodies.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: String| {
+            let kept = kept.clone();
+            async move {
+                let mut kept = kept.lock().expect("lock");
+                kept.push(body);
+                if kept.len() == 1 { axum::http::StatusCode::SERVICE_UNAVAILABLE } else { axum::http::StatusCode::OK }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let id = product.0.to_string();
+    let request = [
+        ("product_id", id.as_str()),
+        ("quantity", "3"),
+        ("generate", "1"),
+        ("webhook_url", url.as_str()),
+        ("identifier", "9"),
+    ];
+    assert_code(&w.post("random-assign-license-keys-queued", &request).await, 807, "Request Queued");
+    let http = reqwest::Client::new();
+    assert_eq!(keydesk::server::run_jobs_once(&w.service, &http).await, 0, "the first delivery fails");
+    assert_eq!(keydesk::server::run_jobs_once(&w.service, &http).await, 0, "not retried before its time");
+    w.clock.advance(chrono::Duration::seconds(3));
+    assert_eq!(keydesk::server::run_jobs_once(&w.service, &http).await, 1);
+    let bodies = bodies.lock().expect("lock").clone();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0], bodies[1], "the retry sends the very same answer");
+    let assigned = w.get("get-license-keys", &[("product_id", &id), ("status", "assigned")]).await;
+    assert_eq!(assigned.response["license_keys"].as_array().map(Vec::len), Some(3), "no keys beyond the three");
+}

@@ -74,6 +74,7 @@ async fn correct_records_from_genuine_and_pirated_copies() {
     assert!(list.iter().any(|r| r["license_key"] == "STOLEN-KEY" && r["license_key_exists"] == 0));
     let by_key = w.get("get-telemetry-data", &[("license_key", "TELE-1")]).await;
     let record = &by_key.response["data"][0];
+    assert_eq!(record["has_red_flags"], 0, "a genuine copy of a product without published releases is not flagged");
     assert_eq!(
         (record["data"].as_str(), record["license_key_exists"].as_u64(), record["product_exists"].as_u64()),
         (Some("50"), Some(1), Some(1))

@@ -15,6 +15,8 @@ use tokio::sync::oneshot;
 
 pub struct World {
     pub service: Service,
+    /// Public keys the responses may be signed with: the global one first, then products'.
+    keys: std::sync::Mutex<Vec<String>>,
     pub clock: Arc<ManualClock>,
     pub client: KeyClient,
     pub base: String,
@@ -26,9 +28,7 @@ pub struct World {
 impl World {
     /// A world whose server signs with a global key.
     pub async fn start() -> Self {
-        let world = Self::unsigned().await;
-        world.service.create_signing_key(&Actor::Owner, None).expect("global key");
-        world
+        Self::signed_with(keydesk::server::Options::default()).await
     }
 
     /// A world with no signing key at all.
@@ -39,8 +39,33 @@ impl World {
     /// A signed world whose server has these integrations.
     pub async fn signed_with(options: keydesk::server::Options) -> Self {
         let world = Self::with_options(options).await;
-        world.service.create_signing_key(&Actor::Owner, None).expect("global key");
+        let pem = world.service.create_signing_key(&Actor::Owner, None).expect("global key");
+        world.keys.lock().expect("lock").push(pem);
         world
+    }
+
+    /// Gives a product its own signing key; its responses are then checked against it.
+    pub fn product_key(&self, product: ProductId) -> String {
+        let pem = self.service.create_signing_key(&Actor::Owner, Some(product)).expect("product key");
+        self.keys.lock().expect("lock").push(pem.clone());
+        pem
+    }
+
+    /// Every signed envelope must verify with one of the published keys.
+    fn check_signature(&self, envelope: &Envelope) {
+        let keys = self.keys.lock().expect("lock");
+        if envelope.signature == "Private key not set" {
+            assert!(keys.is_empty(), "a signed world answered without a signature: {:?}", envelope.response);
+            return;
+        }
+        let candidates: &[String] =
+            if envelope.private_key_used == "global" { &keys[..1.min(keys.len())] } else { &keys[1.min(keys.len())..] };
+        assert!(
+            candidates.iter().any(|pem| envelope.verify(pem)),
+            "the signature ({}) does not verify: {:?}",
+            envelope.private_key_used,
+            envelope.response
+        );
     }
 
     async fn with_options(options: keydesk::server::Options) -> Self {
@@ -63,6 +88,7 @@ impl World {
         World {
             client: KeyClient::new(&base, key).expect("client"),
             service,
+            keys: std::sync::Mutex::new(Vec::new()),
             clock,
             base,
             db_path,
@@ -118,11 +144,15 @@ impl World {
     }
 
     pub async fn post(&self, endpoint: &str, fields: &[(&str, &str)]) -> Envelope {
-        self.client.post(endpoint, fields).await.expect("an envelope")
+        let envelope = self.client.post(endpoint, fields).await.expect("an envelope");
+        self.check_signature(&envelope);
+        envelope
     }
 
     pub async fn get(&self, endpoint: &str, fields: &[(&str, &str)]) -> Envelope {
-        self.client.get(endpoint, fields).await.expect("an envelope")
+        let envelope = self.client.get(endpoint, fields).await.expect("an envelope");
+        self.check_signature(&envelope);
+        envelope
     }
 }
 

@@ -441,7 +441,15 @@ pub fn run_queued(service: &Service, queued: &QueuedAssign) -> Result<Answer, In
         quantity: queued.quantity,
         generate: queued.generate,
     };
-    let answer = match assign(service, &Actor::ApiKey(queued.api_key), &request) {
+    // The key that asked may have been switched off since.
+    let still_active =
+        service.api_keys().map_err(|e| Internal(e.to_string()))?.iter().any(|k| k.id == queued.api_key && k.active);
+    let outcome = if still_active {
+        assign(service, &Actor::ApiKey(queued.api_key), &request)
+    } else {
+        Err(ServiceError::ApiKeyInactive)
+    };
+    let answer = match outcome {
         Ok(answer) => answer,
         Err(error) => refusal(Endpoint::RandomAssign, error, None)?,
     };
@@ -509,10 +517,10 @@ fn dispatch(service: &Service, actor: &Actor, endpoint: Endpoint, call: Call<'_>
             .deactivate_key(actor, key, identifier)
             .map(|_| Answer { response: Response::new(Code::Deactivated).with_string_code(), product: None }),
         E::AssignAndActivate => {
-            let owner_name = params.text("owner_name");
-            let owner_email = params.text("owner_email");
-            service.assign_key(actor, key, owner_name, owner_email)?;
-            service.activate_key(actor, key, identifier, params.text("post_url")).map(|_| signed(Code::Activated))
+            let owner = (params.text("owner_name"), params.text("owner_email"));
+            service
+                .assign_and_activate(actor, key, owner, identifier, params.text("post_url"))
+                .map(|_| signed(Code::Activated))
         }
         E::LicenseKeyDetails => service.key_details(key, identifier).map(|d| Answer {
             response: Response::new(Code::DetailsFound)
@@ -670,7 +678,7 @@ fn dispatch(service: &Service, actor: &Actor, endpoint: Endpoint, call: Call<'_>
             let count = service.available_keys(id)?;
             Ok(Answer { response: Response::new(Code::AvailableCount).with("count", count), product: None })
         }
-        // Not routed yet (see `is_served`); refused here too, should one arrive.
+        // The download link is its own route (see `is_served`); refused here, should it arrive.
         E::AccessDownloadables => {
             let list: Vec<Value> = service
                 .downloadables(key, identifier)?
