@@ -2,7 +2,7 @@
 //! parameter or `Authorization: Bearer`) and the blocklist are checked before the
 //! endpoint runs; every answer is the signed JSON envelope.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -263,8 +263,65 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     tokio::task::spawn_blocking(f).await.ok()
 }
 
+/// The API key (100-103) and blocklist (150) checks: the key's id, or the refusal (`None`:
+/// the store could not answer).
+fn gate(
+    service: &Service,
+    key: &str,
+    ip: IpAddr,
+    endpoint: Endpoint,
+    identifier: Option<&str>,
+) -> Result<i64, Option<(Code, StatusCode)>> {
+    let id = service.authorize_api_key(key, ip, endpoint).map_err(|error| match error {
+        ServiceError::ApiKeyInvalid => Some((Code::InvalidApiKey, StatusCode::UNAUTHORIZED)),
+        ServiceError::ApiKeyInactive => Some((Code::InactiveApiKey, StatusCode::UNAUTHORIZED)),
+        ServiceError::ApiKeyCapability => Some((Code::MissingCapability, StatusCode::UNAUTHORIZED)),
+        ServiceError::ApiKeyAddress => Some((Code::WrongIp, StatusCode::UNAUTHORIZED)),
+        _ => None,
+    })?;
+    match service.check_blocklist(ip, identifier) {
+        Ok(()) => Ok(id),
+        Err(ServiceError::Blocked) => Err(Some((Code::AccessDenied, StatusCode::FORBIDDEN))),
+        Err(_) => Err(None),
+    }
+}
+
+/// A refusal at the gate, rendered.
+fn refused_at_gate(service: &Service, refusal: Option<(Code, StatusCode)>) -> (u16, Response) {
+    match refusal {
+        Some((code, status)) => {
+            let answer = Answer { response: envelope::Response::new(code), product: None };
+            (code.number(), render(service, answer, status))
+        }
+        // The store could not answer: a server error, never a guess either way.
+        None => (500, server_error()),
+    }
+}
+
+/// The endpoint itself, rendered.
+fn run_endpoint(
+    service: &Service,
+    actor: &Actor,
+    endpoint: Endpoint,
+    params: &Params,
+    context: &Context,
+) -> (u16, Response) {
+    match handle(service, actor, endpoint, params, context) {
+        Ok(answer) => {
+            let code = answer.response.code();
+            let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::OK);
+            (if status == StatusCode::OK { 0 } else { code.number() }, render(service, answer, status))
+        }
+        Err(error) => {
+            tracing::error!(face = "keymanager", endpoint = endpoint.name(), %error, "request failed inside keydesk");
+            (500, server_error())
+        }
+    }
+}
+
 /// The API key and blocklist checks, an Envato purchase code where one may be, then the
 /// endpoint. Returns the refusal code (0 for an answer) for the log, and the response.
+/// Without an Envato step the whole request is one trip to the blocking pool.
 async fn answer_request(
     state: &AppState,
     peer: SocketAddr,
@@ -274,56 +331,36 @@ async fn answer_request(
 ) -> (u16, Response) {
     let service = state.service.clone();
     let key = api_key(headers, &params).to_owned();
-    let identifier = params.filled("identifier").map(str::to_owned);
-    let gate = {
-        let service = service.clone();
-        let ip = peer.ip();
-        blocking(move || -> Result<i64, Option<(Code, StatusCode)>> {
-            let id = service.authorize_api_key(&key, ip, endpoint).map_err(|error| match error {
-                ServiceError::ApiKeyInvalid => Some((Code::InvalidApiKey, StatusCode::UNAUTHORIZED)),
-                ServiceError::ApiKeyInactive => Some((Code::InactiveApiKey, StatusCode::UNAUTHORIZED)),
-                ServiceError::ApiKeyCapability => Some((Code::MissingCapability, StatusCode::UNAUTHORIZED)),
-                ServiceError::ApiKeyAddress => Some((Code::WrongIp, StatusCode::UNAUTHORIZED)),
-                _ => None,
-            })?;
-            match service.check_blocklist(ip, identifier.as_deref()) {
-                Ok(()) => Ok(id),
-                Err(ServiceError::Blocked) => Err(Some((Code::AccessDenied, StatusCode::FORBIDDEN))),
-                Err(_) => Err(None),
-            }
+    let context = Context { base_url: base_url(headers), api_key: key.clone() };
+    let ip = peer.ip();
+    let envato_step = state.options.envato.is_some() && matches!(endpoint, Endpoint::Verify | Endpoint::Activate);
+    if !envato_step {
+        let outcome = blocking(move || match gate(&service, &key, ip, endpoint, params.filled("identifier")) {
+            Ok(id) => run_endpoint(&service, &Actor::ApiKey(id), endpoint, &params, &context),
+            Err(refusal) => refused_at_gate(&service, refusal),
         })
-        .await
+        .await;
+        return outcome.unwrap_or_else(|| (500, server_error()));
+    }
+    let gated = {
+        let (service, identifier) = (service.clone(), params.filled("identifier").map(str::to_owned));
+        blocking(move || gate(&service, &key, ip, endpoint, identifier.as_deref())).await
     };
-    let key_id = match gate {
-        Some(Ok(id)) => id,
-        // The store could not answer: a server error, never a guess either way.
-        Some(Err(None)) | None => return (500, server_error()),
-        Some(Err(Some((code, status)))) => {
-            let answer = Answer { response: envelope::Response::new(code), product: None };
-            let rendered = blocking(move || render(&service, answer, status)).await;
-            return (code.number(), rendered.unwrap_or_else(server_error));
+    let actor = match gated {
+        Some(Ok(id)) => Actor::ApiKey(id),
+        Some(Err(refusal)) => {
+            return blocking(move || refused_at_gate(&service, refusal)).await.unwrap_or_else(|| (500, server_error()));
         }
+        None => return (500, server_error()),
     };
-    let actor = Actor::ApiKey(key_id);
     if let Some(answer) = envato_import(state, &actor, endpoint, &params).await {
         let code = answer.response.code().number();
         let rendered = blocking(move || render(&service, answer, StatusCode::OK)).await;
         return (code, rendered.unwrap_or_else(server_error));
     }
-    let context = Context { base_url: base_url(headers), api_key: api_key(headers, &params).to_owned() };
-    let outcome = blocking(move || match handle(&service, &actor, endpoint, &params, &context) {
-        Ok(answer) => {
-            let code = answer.response.code();
-            let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::OK);
-            (if status == StatusCode::OK { 0 } else { code.number() }, render(&service, answer, status))
-        }
-        Err(error) => {
-            tracing::error!(face = "keymanager", endpoint = endpoint.name(), %error, "request failed inside keydesk");
-            (500, server_error())
-        }
-    })
-    .await;
-    outcome.unwrap_or_else(|| (500, server_error()))
+    blocking(move || run_endpoint(&service, &actor, endpoint, &params, &context))
+        .await
+        .unwrap_or_else(|| (500, server_error()))
 }
 
 /// Step 3 of verify and activate: a key the store does not know may be an Envato purchase
