@@ -78,6 +78,35 @@ fn checked_with(
     Ok((license, product))
 }
 
+/// Gives an available key its owner, inside the caller's transaction (801 otherwise).
+fn assign_in(db: &Db<'_>, key: &str, (name, email): (&str, &str), now: DateTime<Utc>) -> Result<License, ServiceError> {
+    let license = db.license_by_number(key)?.filter(|l| l.key_state == KeyState::Available);
+    let license = license.ok_or(ServiceError::AssignFailed)?;
+    db.assign_key(license.id, name.trim(), email.trim(), now)?;
+    db.license(license.id)?.ok_or(ServiceError::KeyUnknown)
+}
+
+/// Activates a key for an identifier, inside the caller's transaction: the shared checks,
+/// then 301 (already active) and 302 (limit reached).
+fn activate_in(
+    db: &Db<'_>,
+    key: &str,
+    identifier: &str,
+    post_url: &str,
+    now: DateTime<Utc>,
+) -> Result<License, ServiceError> {
+    let (license, _) = checked(db, key, identifier, now)?;
+    let identifier = identifier.trim();
+    if db.has_activation(license.id, identifier)? {
+        return Err(ServiceError::AlreadyActive);
+    }
+    if !license.limit.admits(license.used, 1) {
+        return Err(ServiceError::ActivationLimit);
+    }
+    db.add_key_activation(license.id, identifier, post_url.trim(), now)?;
+    Ok(license)
+}
+
 impl Service {
     /// The product a key belongs to (which key signs the answer about it).
     pub fn product_of_key(&self, key: &str) -> Result<Option<ProductId>, ServiceError> {
@@ -107,16 +136,8 @@ impl Service {
     ) -> Result<License, ServiceError> {
         let now = self.now();
         self.store.write(|db| {
-            let (license, _) = checked(db, key, identifier, now)?;
-            let identifier = identifier.trim();
-            if db.has_activation(license.id, identifier)? {
-                return Err(ServiceError::AlreadyActive);
-            }
-            if !license.limit.admits(license.used, 1) {
-                return Err(ServiceError::ActivationLimit);
-            }
-            db.add_key_activation(license.id, identifier, post_url.trim(), now)?;
-            audit(db, now, actor, "activate-key", &redact_tail(key), identifier)?;
+            let license = activate_in(db, key, identifier, post_url, now)?;
+            audit(db, now, actor, "activate-key", &redact_tail(key), identifier.trim())?;
             Ok(license)
         })
     }
@@ -126,21 +147,15 @@ impl Service {
         &self,
         actor: &Actor,
         key: &str,
-        (owner_name, owner_email): (&str, &str),
+        owner: (&str, &str),
         identifier: &str,
         post_url: &str,
     ) -> Result<License, ServiceError> {
         vendor(actor)?;
         let now = self.now();
         self.store.write(|db| {
-            let license = db.license_by_number(key)?.filter(|l| l.key_state == KeyState::Available);
-            let license = license.ok_or(ServiceError::AssignFailed)?;
-            db.assign_key(license.id, owner_name.trim(), owner_email.trim(), now)?;
-            let (license, _) = checked(db, key, identifier, now)?;
-            if !license.limit.admits(license.used, 1) {
-                return Err(ServiceError::ActivationLimit);
-            }
-            db.add_key_activation(license.id, identifier.trim(), post_url.trim(), now)?;
+            assign_in(db, key, owner, now)?;
+            let license = activate_in(db, key, identifier, post_url, now)?;
             audit(db, now, actor, "assign-and-activate-key", &redact_tail(key), identifier.trim())?;
             Ok(license)
         })
@@ -275,11 +290,9 @@ impl Service {
         vendor(actor)?;
         let now = self.now();
         self.store.write(|db| {
-            let license = db.license_by_number(key)?.filter(|l| l.key_state == KeyState::Available);
-            let license = license.ok_or(ServiceError::AssignFailed)?;
-            db.assign_key(license.id, owner_name.trim(), owner_email.trim(), now)?;
+            let license = assign_in(db, key, (owner_name, owner_email), now)?;
             audit(db, now, actor, "assign-key", &redact_tail(key), owner_email)?;
-            db.license(license.id)?.ok_or(ServiceError::KeyUnknown)
+            Ok(license)
         })
     }
 

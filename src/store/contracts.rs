@@ -36,27 +36,17 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Contract> {
 }
 
 impl Db<'_> {
+    /// Inserts a contract; its terms are written by [`Db::update_contract`], so there is one
+    /// place that maps them to columns.
     pub fn insert_contract(&self, terms: &ContractTerms, now: DateTime<Utc>) -> Result<ContractId, StoreError> {
-        let r = &terms.rights;
         self.conn.execute(
-            "INSERT INTO contracts (contract_key, name, information, product_id, license_keys_quantity, active, \
-             can_get_info, can_generate, can_destroy, can_destroy_all, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
-            params![
-                terms.contract_key,
-                terms.name,
-                terms.information,
-                terms.product.0,
-                terms.quantity,
-                terms.active,
-                r.get_info,
-                r.generate,
-                r.destroy,
-                r.destroy_all,
-                to_millis(now)
-            ],
+            "INSERT INTO contracts (contract_key, name, product_id, license_keys_quantity, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![terms.contract_key, terms.name, terms.product.0, terms.quantity, to_millis(now)],
         )?;
-        Ok(ContractId(self.conn.last_insert_rowid()))
+        let id = ContractId(self.conn.last_insert_rowid());
+        self.update_contract(id, terms, now)?;
+        Ok(id)
     }
 
     pub fn update_contract(

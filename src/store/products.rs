@@ -89,23 +89,16 @@ fn generator_row(row: &Row<'_>) -> rusqlite::Result<Result<Generator, StoreError
 }
 
 impl Db<'_> {
+    /// Inserts a product; its fields are written by [`Db::update_product`], so there is one
+    /// place that maps them to columns.
     pub fn insert_product(&self, fields: &ProductFields, now: DateTime<Utc>) -> Result<ProductId, StoreError> {
         self.conn.execute(
-            "INSERT INTO products (name, description, source, external_reference, active, require_non_expired, \
-             post_url, created_at, updated_at, distributor_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
-            params![
-                fields.name,
-                fields.description,
-                fields.source.as_str(),
-                fields.external_reference,
-                fields.active,
-                fields.require_non_expired,
-                fields.post_url,
-                to_millis(now),
-                fields.distributor.map(|d| d.0)
-            ],
+            "INSERT INTO products (name, created_at, updated_at, distributor_id) VALUES (?1, ?2, ?2, ?3)",
+            params![fields.name, to_millis(now), fields.distributor.map(|d| d.0)],
         )?;
-        Ok(ProductId(self.conn.last_insert_rowid()))
+        let id = ProductId(self.conn.last_insert_rowid());
+        self.update_product(id, fields, now)?;
+        Ok(id)
     }
 
     /// Changes a product; false when there is none.
