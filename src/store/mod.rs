@@ -71,6 +71,8 @@ impl<T> From<PoisonError<T>> for StoreError {
 /// Readers open at most, beside the one writer.
 const MAX_READERS: usize = 8;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Prepared statements kept per connection.
+const STATEMENT_CACHE: usize = 256;
 /// Page cache of the writer connection, in KiB.
 const WRITER_CACHE_KIB: i64 = 64 * 1024;
 
@@ -174,6 +176,8 @@ impl Store {
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // keydesk has more distinct statements than rusqlite's default cache of 16 holds.
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     Ok(())
