@@ -322,6 +322,18 @@ impl fmt::Display for SeatLimit {
     }
 }
 
+/// The terms a key is created or updated with.
+#[derive(Debug, Clone)]
+pub struct KeyTerms {
+    pub product: super::product::ProductId,
+    pub owner_name: String,
+    pub owner_email: String,
+    pub activation_limit: u32,
+    pub validity_days: u32,
+    pub state: KeyState,
+    pub assigned_at: Option<DateTime<Utc>>,
+}
+
 /// A license as both faces see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct License {

@@ -5,22 +5,11 @@ use chrono::{DateTime, Utc};
 
 use super::random::OsRandomBlocks;
 use super::{Actor, Service, ServiceError, audit};
+pub use crate::domain::license::KeyTerms;
 use crate::domain::license::{KeyState, License, LicenseStatus};
 use crate::domain::product::{Meta, Product, ProductId};
 use crate::domain::secret::redact_tail;
-use crate::store::{Db, Downloadable, KeyFilter, KeyUpdate, NewKey, StockTerms};
-
-/// The terms a key is created or updated with.
-#[derive(Debug, Clone)]
-pub struct KeyTerms {
-    pub product: ProductId,
-    pub owner_name: String,
-    pub owner_email: String,
-    pub activation_limit: u32,
-    pub validity_days: u32,
-    pub state: KeyState,
-    pub assigned_at: Option<DateTime<Utc>>,
-}
+use crate::store::{Db, Downloadable, KeyFilter, NewKey, StockTerms};
 
 /// How create-license-keys went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +67,21 @@ fn checked_with(
     Ok((license, product))
 }
 
+/// The shared checks, then an activation for this identifier (202 otherwise).
+fn checked_active(
+    db: &Db<'_>,
+    key: &str,
+    identifier: &str,
+    now: DateTime<Utc>,
+    enforce_expiry: bool,
+) -> Result<(License, Product), ServiceError> {
+    let (license, product) = checked_with(db, key, identifier, now, enforce_expiry)?;
+    if !db.has_activation(license.id, identifier.trim())? {
+        return Err(ServiceError::NoActivation);
+    }
+    Ok((license, product))
+}
+
 /// Gives an available key its owner, inside the caller's transaction (801 otherwise).
 fn assign_in(db: &Db<'_>, key: &str, (name, email): (&str, &str), now: DateTime<Utc>) -> Result<License, ServiceError> {
     let license = db.license_by_number(key)?.filter(|l| l.key_state == KeyState::Available);
@@ -116,13 +120,7 @@ impl Service {
     /// verify: the key is good and active for this identifier.
     pub fn verify_key(&self, key: &str, identifier: &str) -> Result<License, ServiceError> {
         let now = self.now();
-        self.store.read(|db| {
-            let (license, _) = checked(db, key, identifier, now)?;
-            if !db.has_activation(license.id, identifier.trim())? {
-                return Err(ServiceError::NoActivation);
-            }
-            Ok(license)
-        })
+        self.store.read(|db| Ok(checked_active(db, key, identifier, now, true)?.0))
     }
 
     /// activate: records the identifier, within the activation limit (0: unlimited). One
@@ -178,10 +176,7 @@ impl Service {
     pub fn key_details(&self, key: &str, identifier: &str) -> Result<KeyDetails, ServiceError> {
         let now = self.now();
         self.store.read(|db| {
-            let (license, product) = checked(db, key, identifier, now)?;
-            if !db.has_activation(license.id, identifier.trim())? {
-                return Err(ServiceError::NoActivation);
-            }
+            let (license, product) = checked_active(db, key, identifier, now, true)?;
             Ok(KeyDetails { meta: db.license_meta(license.id)?, license, product })
         })
     }
@@ -236,10 +231,7 @@ impl Service {
     pub fn downloadables(&self, key: &str, identifier: &str) -> Result<Vec<Downloadable>, ServiceError> {
         let now = self.now();
         self.store.read(|db| {
-            let (license, product) = checked_with(db, key, identifier, now, false)?;
-            if !db.has_activation(license.id, identifier.trim())? {
-                return Err(ServiceError::NoActivation);
-            }
+            let (_, product) = checked_active(db, key, identifier, now, false)?;
             Ok(db.published_downloadables(product.id)?)
         })
     }
@@ -249,14 +241,11 @@ impl Service {
     pub fn download(&self, key: &str, identifier: &str, numeric_version: u32) -> Result<Downloadable, ServiceError> {
         let now = self.now();
         self.store.write(|db| {
-            let permitted = checked_with(db, key, identifier, now, false)
-                .ok()
-                .map(|(license, product)| {
-                    Ok::<_, ServiceError>((db.has_activation(license.id, identifier.trim())?, product))
-                })
-                .transpose()?;
-            let Some((true, product)) = permitted else {
-                return Err(ServiceError::DownloadForbidden);
+            // Any refusal is 701; a store failure stays a failure (500).
+            let product = match checked_active(db, key, identifier, now, false) {
+                Ok((_, product)) => product,
+                Err(ServiceError::Store(e)) => return Err(ServiceError::Store(e)),
+                Err(_) => return Err(ServiceError::DownloadForbidden),
             };
             let release = db.downloadable(product.id, numeric_version)?.filter(|d| d.published);
             let release = release
@@ -346,18 +335,13 @@ impl Service {
         self.store.write(|db| {
             let license = db.license_by_number(key)?.ok_or(ServiceError::KeyUnknown)?;
             db.product(terms.product)?.ok_or(ServiceError::ProductNotFound)?;
-            let update = KeyUpdate {
-                product: terms.product,
-                owner_name: terms.owner_name.clone(),
-                owner_email: terms.owner_email.clone(),
-                activation_limit: terms.activation_limit,
-                validity_days: terms.validity_days,
-                state: terms.state,
+            let update = KeyTerms {
                 // Becoming assigned starts the validity clock, as creating an assigned key does.
                 assigned_at: terms
                     .assigned_at
                     .or(license.assigned_at)
                     .or((terms.state == KeyState::Assigned).then_some(now)),
+                ..terms.clone()
             };
             db.update_key(license.id, &update, now)?;
             audit(db, now, actor, "update-key", &redact_tail(key), terms.state.as_str())

@@ -6,7 +6,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 
 use super::{Db, StoreError, to_millis};
-use crate::domain::license::{KeyState, License, LicenseId};
+use crate::domain::license::{KeyState, KeyTerms, License, LicenseId};
 use crate::domain::product::{Meta, ProductId};
 
 /// A key to store.
@@ -24,18 +24,6 @@ pub struct NewKey {
     pub is_test: bool,
     pub created_by: String,
     pub created_at: DateTime<Utc>,
-}
-
-/// The fields update-license-key sets.
-#[derive(Debug, Clone)]
-pub struct KeyUpdate {
-    pub product: ProductId,
-    pub owner_name: String,
-    pub owner_email: String,
-    pub activation_limit: u32,
-    pub validity_days: u32,
-    pub state: KeyState,
-    pub assigned_at: Option<DateTime<Utc>>,
 }
 
 /// get-license-keys filters; `page` counts from 1.
@@ -140,7 +128,7 @@ impl Db<'_> {
         Ok((inserted == 1).then(|| LicenseId(self.conn.last_insert_rowid())))
     }
 
-    pub fn update_key(&self, id: LicenseId, update: &KeyUpdate, now: DateTime<Utc>) -> Result<(), StoreError> {
+    pub fn update_key(&self, id: LicenseId, update: &KeyTerms, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn.execute(
             "UPDATE licenses SET product_id = ?2, owner_name = ?3, owner_email = ?4, seat_limit = ?5, validity_days = ?6, \
              key_state = ?7, assigned_at = ?8, updated_at = ?9, \

@@ -34,7 +34,7 @@ pub use audit::AuditEntry;
 pub use distributors::{DistributorUpdate, NewDistributor};
 pub use downloads::Downloadable;
 pub use jobs::Job;
-pub use keys::{KeyFilter, KeyUpdate, NewKey, SealedKey, StockTerms};
+pub use keys::{KeyFilter, NewKey, SealedKey, StockTerms};
 pub use licenses::{LicenseChange, NewLicense};
 pub use migrations::{APPLICATION_ID, MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxState};
