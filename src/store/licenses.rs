@@ -40,7 +40,7 @@ pub struct LicenseChange {
     pub change_id: Option<String>,
 }
 
-const SELECT_LICENSE: &str = "SELECT l.id, l.key_sealed, l.distributor_id, l.user_id, u.username, l.product_kind, \
+pub(super) const SELECT_LICENSE: &str = "SELECT l.id, l.key_sealed, l.distributor_id, l.user_id, u.username, l.product_kind, \
      l.license_type, l.features, l.seat_limit, (SELECT count(*) FROM activations a WHERE a.license_id = l.id), \
      l.valid_until, l.status, l.key_state, l.is_default, l.reference, l.contract_number, l.change_id, \
      l.owner_name, l.owner_email, l.created_at, l.product_id, l.contract_id, l.validity_days, l.assigned_at, \
