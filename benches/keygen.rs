@@ -66,12 +66,11 @@ fn plain_run() -> Duration {
     conn.pragma_update(None, "cache_size", -64 * 1024).expect("pragma");
     conn.execute("INSERT INTO products (name, created_at, updated_at) VALUES ('Bench', 0, 0)", []).expect("product");
     let mut rng = rand::rngs::OsRng;
-    let rows: Vec<([u8; 32], [u8; 63])> = (0..KEYS)
+    let rows: Vec<(i64, [u8; 63])> = (0..KEYS)
         .map(|_| {
-            let (mut lookup, mut sealed) = ([0u8; 32], [0u8; 63]);
-            rng.fill_bytes(&mut lookup);
+            let mut sealed = [0u8; 63];
             rng.fill_bytes(&mut sealed);
-            (lookup, sealed)
+            (rng.next_u64() as i64, sealed)
         })
         .collect();
     let started = Instant::now();
@@ -79,13 +78,13 @@ fn plain_run() -> Duration {
     {
         let mut stmt = tx
             .prepare(
-                "INSERT INTO licenses (key_lookup, key_sealed, product_id, seat_limit, validity_days, key_state, created_by, \
+                "INSERT INTO licenses (key_tag, key_sealed, product_id, seat_limit, validity_days, key_state, created_by, \
                  created_at, updated_at, distributor_id) VALUES (?1, ?2, 1, 1, 365, 'available', 'bench', 0, 0, NULL) \
-                 ON CONFLICT (key_lookup) DO NOTHING",
+                 ON CONFLICT (key_tag) DO NOTHING",
             )
             .expect("prepare");
-        for (lookup, sealed) in &rows {
-            stmt.execute(rusqlite::params![&lookup[..], &sealed[..]]).expect("insert");
+        for (tag, sealed) in &rows {
+            stmt.execute(rusqlite::params![tag, &sealed[..]]).expect("insert");
         }
     }
     tx.commit().expect("commit");

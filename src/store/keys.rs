@@ -37,10 +37,10 @@ pub struct KeyFilter {
     pub per_page: u32,
 }
 
-/// A key made ready for storage away from the writer: its lookup hash and sealed form.
+/// A key made ready for storage away from the writer: its lookup tag and sealed form.
 #[derive(Debug, Clone)]
 pub struct SealedKey {
-    lookup: [u8; 32],
+    tag: i64,
     sealed: Vec<u8>,
 }
 
@@ -62,7 +62,7 @@ pub struct KeySealer<'a>(&'a super::Sealer);
 impl KeySealer<'_> {
     /// Hashes and seals a key, its nonce drawn from `rng` (a CSPRNG).
     pub fn seal_key(&self, key: &str, rng: &mut (impl rand::RngCore + rand::CryptoRng)) -> SealedKey {
-        SealedKey { lookup: self.0.lookup(key), sealed: self.0.seal_bytes_with(key.as_bytes(), rng) }
+        SealedKey { tag: self.0.tag(key), sealed: self.0.seal_bytes_with(key.as_bytes(), rng) }
     }
 }
 
@@ -75,9 +75,9 @@ impl Db<'_> {
     /// Stores available keys in bulk (skipping ones that exist); returns how many were stored.
     pub fn insert_stock(&self, terms: &StockTerms, keys: &[SealedKey]) -> Result<u64, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO licenses (key_lookup, key_sealed, product_id, seat_limit, validity_days, key_state, created_by, \
+            "INSERT INTO licenses (key_tag, key_sealed, product_id, seat_limit, validity_days, key_state, created_by, \
              created_at, updated_at, distributor_id) VALUES (?1, ?2, ?3, ?4, ?5, 'available', ?6, ?7, ?7, ?8) \
-             ON CONFLICT (key_lookup) DO NOTHING",
+             ON CONFLICT (key_tag) DO NOTHING",
         )?;
         let distributor: Option<i64> =
             self.conn
@@ -86,7 +86,7 @@ impl Db<'_> {
         let mut stored = 0;
         for key in keys {
             stored += stmt.execute(params![
-                key.lookup,
+                key.tag,
                 key.sealed,
                 terms.product.0,
                 terms.activation_limit,
@@ -104,14 +104,14 @@ impl Db<'_> {
         let inserted = self
             .conn
             .prepare_cached(
-                "INSERT INTO licenses (key_lookup, key_sealed, product_id, owner_name, owner_email, seat_limit, \
+                "INSERT INTO licenses (key_tag, key_sealed, product_id, owner_name, owner_email, seat_limit, \
                  validity_days, key_state, assigned_at, contract_id, is_test, created_by, created_at, updated_at, \
                  distributor_id) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, \
-                 (SELECT distributor_id FROM products WHERE id = ?3)) ON CONFLICT (key_lookup) DO NOTHING",
+                 (SELECT distributor_id FROM products WHERE id = ?3)) ON CONFLICT (key_tag) DO NOTHING",
             )?
             .execute(params![
-                self.sealer.lookup(&new.key),
+                self.sealer.tag(&new.key),
                 self.sealer.seal(&new.key),
                 new.product.0,
                 new.owner_name,

@@ -105,12 +105,12 @@ impl Db<'_> {
         let now = to_millis(new.created_at);
         self.conn
             .prepare_cached(
-                "INSERT INTO licenses (key_lookup, key_sealed, distributor_id, user_id, product_kind, license_type, \
+                "INSERT INTO licenses (key_tag, key_sealed, distributor_id, user_id, product_kind, license_type, \
                  features, seat_limit, valid_until, is_default, reference, contract_number, change_id, assigned_at, \
                  created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
             )?
             .execute(params![
-                self.sealer.lookup(&new.number),
+                self.sealer.tag(&new.number),
                 self.sealer.seal(&new.number),
                 new.distributor.map(|d| d.0),
                 new.owner.map(|u| u.0),
@@ -141,14 +141,19 @@ impl Db<'_> {
 
     /// Finds a license by its number (key), whatever its status.
     pub fn license_by_number(&self, number: &str) -> Result<Option<License>, StoreError> {
-        Ok(self.licenses_where("l.key_lookup = ?1", [self.sealer.lookup(number.trim())])?.pop())
+        let number = number.trim();
+        let found = self.licenses_where("l.key_tag = ?1", [self.sealer.tag(number)])?.pop();
+        // Another key may share the tag; only the same key is this license.
+        Ok(found.filter(|license| license.number == number))
     }
 
+    /// Whether a new license with this number would collide with a stored one (the same
+    /// key, or, about once in 2^64, another key with the same tag).
     pub fn license_number_taken(&self, number: &str) -> Result<bool, StoreError> {
         let found: Option<i64> = self
             .conn
-            .prepare_cached("SELECT 1 FROM licenses WHERE key_lookup = ?1")?
-            .query_row([self.sealer.lookup(number)], |r| r.get(0))
+            .prepare_cached("SELECT 1 FROM licenses WHERE key_tag = ?1")?
+            .query_row([self.sealer.tag(number)], |r| r.get(0))
             .optional()?;
         Ok(found.is_some())
     }

@@ -28,6 +28,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::config::DbConfig;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 pub use apikeys::{ApiKeyRecord, BlockKind};
@@ -205,14 +206,34 @@ fn check_version(conn: &Connection, path: &Path) -> Result<(), StoreError> {
 
 fn migrate(conn: &Connection) -> Result<(), StoreError> {
     let current: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    if current as usize >= MIGRATIONS.len() {
+        return Ok(());
+    }
+    conn.create_scalar_function(
+        migrations::KEY_TAG_FUNCTION,
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| Ok(seal::tag_of(&ctx.get::<Vec<u8>>(0)?)),
+    )?;
+    // A migration may rebuild a table; foreign keys are checked once it is done, not while
+    // the old table is dropped (SQLite's documented procedure for changing a table).
+    conn.pragma_update(None, "foreign_keys", false)?;
+    let migrated = MIGRATIONS.iter().enumerate().skip(current as usize).try_for_each(|(index, sql)| {
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;
+        let broken: Option<String> =
+            tx.query_row("SELECT \"table\" FROM pragma_foreign_key_check", [], |r| r.get(0)).optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Corrupt(format!("migration {} left a broken reference in {table}", index + 1)));
+        }
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
-    }
-    Ok(())
+        Ok(())
+    });
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.remove_function(migrations::KEY_TAG_FUNCTION, 1)?;
+    migrated
 }
 
 /// Records a check value on first use, and refuses a key that does not match it later.
@@ -306,7 +327,7 @@ mod tests {
     fn a_license_lookup_is_compiled_once_per_connection_not_once_per_key() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&fresh(&dir), &DataKey::generate()).expect("open");
-        let sql = format!("{} WHERE l.key_lookup = ?1", licenses::SELECT_LICENSE);
+        let sql = format!("{} WHERE l.key_tag = ?1", licenses::SELECT_LICENSE);
         let reprepared = store
             .read(|db| {
                 for key in ["AAAA-1", "AAAA-2", "AAAA-3"] {
@@ -316,5 +337,56 @@ mod tests {
             })
             .expect("read");
         assert_eq!(reprepared, 0);
+    }
+
+    #[test]
+    fn a_version_2_file_keeps_its_licenses_and_activations_through_the_tag_migration() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (path, key) = (fresh(&dir), DataKey::generate());
+        let sealer = Sealer::new(&key);
+        {
+            let conn = Connection::open(&path).expect("raw");
+            for sql in &MIGRATIONS[..2] {
+                conn.execute_batch(sql).expect("migrate to version 2");
+            }
+            conn.pragma_update(None, "application_id", APPLICATION_ID).expect("app");
+            conn.pragma_update(None, "user_version", 2).expect("version");
+            conn.execute(
+                "INSERT INTO licenses (key_lookup, key_sealed, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+                rusqlite::params![sealer.lookup("OLD-KEY-0001").to_vec(), sealer.seal("OLD-KEY-0001")],
+            )
+            .expect("license");
+            conn.execute("INSERT INTO activations (license_id, identifier, created_at) VALUES (1, 'host-a', 0)", [])
+                .expect("activation");
+        }
+        let store = Store::open(&path, &key).expect("migrates");
+        let found = store.read(|db| db.license_by_number("OLD-KEY-0001")).expect("read");
+        let license = found.expect("the license survives");
+        assert_eq!((license.number.as_str(), license.used), ("OLD-KEY-0001", 1));
+        let other = store.read(|db| db.license_by_number("OLD-KEY-0002")).expect("read");
+        assert!(other.is_none());
+        let conn = store.writer.lock().expect("lock");
+        let fk: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).expect("fk");
+        assert!(fk, "foreign keys are on again after migrating");
+    }
+
+    #[test]
+    fn a_key_sharing_another_keys_tag_is_not_taken_for_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let key = DataKey::generate();
+        let store = Store::open(&fresh(&dir), &key).expect("open");
+        let sealer = Sealer::new(&key);
+        // A stored key whose tag is, as if by a 2^-64 chance, the tag of another key.
+        store
+            .write(|db| {
+                db.conn.execute(
+                    "INSERT INTO licenses (key_tag, key_sealed, created_at, updated_at) VALUES (?1, ?2, 0, 0)",
+                    rusqlite::params![sealer.tag("KEY-TWO"), sealer.seal("KEY-ONE")],
+                )?;
+                Ok::<_, StoreError>(())
+            })
+            .expect("insert");
+        let found = store.read(|db| db.license_by_number("KEY-TWO")).expect("read");
+        assert!(found.is_none());
     }
 }

@@ -107,6 +107,21 @@ impl Sealer {
     pub fn lookup(&self, plain: &str) -> [u8; 32] {
         derive(&self.lookup_key, plain.as_bytes())
     }
+
+    /// The 64-bit tag license keys are indexed by: the start of their lookup hash. Two
+    /// keys share a tag about once in 2^64 pairs, so whoever finds a row by its tag
+    /// compares the opened key before trusting it.
+    pub fn tag(&self, plain: &str) -> i64 {
+        let hash = self.lookup(plain);
+        let mut start = [0u8; 8];
+        start.copy_from_slice(&hash[..8]);
+        i64::from_be_bytes(start)
+    }
+}
+
+/// The tag of a lookup hash: its first 8 bytes, big-endian.
+pub(crate) fn tag_of(lookup: &[u8]) -> Option<i64> {
+    Some(i64::from_be_bytes(lookup.get(..8)?.try_into().ok()?))
 }
 
 #[cfg(test)]
