@@ -108,3 +108,37 @@ async fn admin_then_serve_then_sigterm() {
         assert!(!log.contains(secret), "a secret reached the log:\n{log}");
     }
 }
+
+#[test]
+fn an_operator_sets_up_a_reseller_and_a_pool_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.sqlite");
+    let admin = |args: &[&str], stdin: Option<&str>| {
+        let mut command = keydesk();
+        command.args(["admin", "--db"]).arg(&db).args(args).stdin(Stdio::piped()).stdout(Stdio::piped());
+        let mut child = command.stderr(Stdio::piped()).spawn().expect("run");
+        if let Some(text) = stdin {
+            use std::io::Write;
+            child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write");
+        }
+        let output = child.wait_with_output().expect("wait");
+        assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    admin(&["product", "add", "FTP Synchronizer Professional", "--description", "pro"], None);
+    admin(&["generator", "--product", "1", "--method", "uuid"], None);
+    let added = admin(&["reseller", "add", "--email", "sales@shop.example", "--name", "Shop"], None);
+    assert!(added.contains("password (shown once"), "{added}");
+    admin(
+        &["reseller", "add", "--email", "b@shop.example", "--name", "B", "--password-stdin"],
+        Some("typed-secret-1\n"),
+    );
+    let pool = admin(
+        &["pool", "add", "--reseller", "sales@shop.example", "--edition", "pro", "--product", "1", "--quantity", "5"],
+        None,
+    );
+    assert!(pool.contains("5 Professional licenses"), "{pool}");
+    let listed = admin(&["reseller", "list"], None);
+    assert!(listed.contains("sales@shop.example\tShop\tpro 5/5 left"), "{listed}");
+    assert!(listed.contains("b@shop.example\tB\tno pools"), "{listed}");
+}

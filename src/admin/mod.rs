@@ -1,6 +1,7 @@
 //! `keydesk admin`: the operator's verbs on a database, for a server without a console.
 
 mod licensing;
+mod resellers;
 
 use std::net::IpAddr;
 
@@ -20,6 +21,12 @@ pub enum AdminCommand {
     /// The license key API: API keys, signing keys, products, generators, releases, the blocklist.
     #[command(flatten)]
     Licensing(LicensingCommand),
+    /// Resellers, who generate keys for their customers through the keygen URL.
+    #[command(subcommand)]
+    Reseller(resellers::ResellerCommand),
+    /// Resellers' pools: how many licenses of an edition each bought.
+    #[command(subcommand)]
+    Pool(resellers::PoolCommand),
     /// List the mails in the outbox.
     Outbox {
         /// Only mails in this state: queued, sent or failed.
@@ -131,6 +138,8 @@ pub fn run(service: &Service, command: AdminCommand) -> anyhow::Result<()> {
             println!("new checksum salt for {code} (shown once): {salt}");
         }
         AdminCommand::Licensing(command) => licensing::run(service, command)?,
+        AdminCommand::Reseller(command) => resellers::run_reseller(service, command)?,
+        AdminCommand::Pool(command) => resellers::run_pool(service, command)?,
         AdminCommand::Outbox { state } => {
             let state = match state.as_deref() {
                 None => None,

@@ -2,5 +2,6 @@
 //! reaches a remote server, and how the tests talk to a running one.
 
 pub mod envato;
+pub mod keygen;
 pub mod keymanager;
 pub mod tdrs;

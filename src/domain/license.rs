@@ -367,6 +367,8 @@ pub struct License {
     pub assigned_at: Option<DateTime<Utc>>,
     /// A key made in test mode: it never counts against a pool.
     pub is_test: bool,
+    /// Who made it: `owner`, `api-key:3`, `reseller:2 via keygen-url`, …
+    pub created_by: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -8,11 +8,19 @@ pub enum MailKind {
     EmailChange,
     DeleteConfirmation,
     Invitation,
+    /// Keys a reseller generated, to their customer (or to the reseller in test mode).
+    ResellerKeys,
 }
 
 impl MailKind {
-    pub const ALL: [Self; 5] =
-        [Self::Activation, Self::TemporaryPassword, Self::EmailChange, Self::DeleteConfirmation, Self::Invitation];
+    pub const ALL: [Self; 6] = [
+        Self::Activation,
+        Self::TemporaryPassword,
+        Self::EmailChange,
+        Self::DeleteConfirmation,
+        Self::Invitation,
+        Self::ResellerKeys,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -21,6 +29,7 @@ impl MailKind {
             Self::EmailChange => "email-change",
             Self::DeleteConfirmation => "delete-confirmation",
             Self::Invitation => "invitation",
+            Self::ResellerKeys => "reseller-keys",
         }
     }
 
@@ -50,6 +59,11 @@ impl MailKind {
             Self::Invitation => {
                 ("{distributor}: {invitation}", "Hello {username},\n\n{invitation} for depot {depot} on {host}.\n")
             }
+            Self::ResellerKeys => (
+                "{test}Your {product} {edition} license",
+                "Hello {first_name} {last_name},\n\nthank you for buying {product} {edition} from {reseller}. \
+                 Your license key(s) ({quantity}):\n\n{keys}\n\nKeep this mail: the keys are what you register with.\n\n{test_note}",
+            ),
         };
         Template { subject: subject.to_owned(), body: body.to_owned() }
     }

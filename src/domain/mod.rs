@@ -9,6 +9,7 @@ pub mod language;
 pub mod license;
 pub mod mail;
 pub mod product;
+pub mod reseller;
 pub mod secret;
 pub mod telemetry;
 pub mod user;

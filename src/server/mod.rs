@@ -2,6 +2,7 @@
 //! Thin: authentication and limits here, every rule in the service.
 
 mod jobs;
+mod keygen;
 mod keymanager;
 
 pub use jobs::{run_jobs_forever, run_jobs_once};
@@ -35,6 +36,9 @@ pub struct Options {
 /// Paths the Registration Server face answers on (API 1.0.005 and later releases).
 pub const TDRS_PATHS: [&str; 2] = ["/pbas/td2api/api/api.htm", "/pbas/td2as/api/api.htm"];
 
+/// The path of the reseller keygen URL.
+pub const KEYGEN_PATH: &str = "/keygen";
+
 /// The router with every face mounted.
 pub fn router(service: Service, options: Options) -> Router {
     let state = AppState { service, options };
@@ -43,6 +47,7 @@ pub fn router(service: Service, options: Options) -> Router {
         router = router.route(path, axum::routing::any(tdrs::endpoint));
     }
     router
+        .route(KEYGEN_PATH, axum::routing::any(keygen::endpoint))
         .route("/api/v1/{*endpoint}", axum::routing::any(keymanager::endpoint))
         .layer(axum::extract::DefaultBodyLimit::max(keymanager::MAX_BODY))
         .with_state(state)

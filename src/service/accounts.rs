@@ -144,7 +144,14 @@ impl Service {
                 created_at: now,
             })?;
             if let Some(code) = &code {
-                queue(db, now, distributor, MailKind::Activation, email, &[("username", &username), ("code", code)])?;
+                queue(
+                    db,
+                    now,
+                    Some(distributor),
+                    MailKind::Activation,
+                    email,
+                    &[("username", &username), ("code", code)],
+                )?;
             }
             audit(db, now, actor, "register-user", &username, email)?;
             db.user(id)?.ok_or(ServiceError::UserUnknown)
@@ -164,7 +171,7 @@ impl Service {
             queue(
                 db,
                 now,
-                user.distributor,
+                Some(user.distributor),
                 MailKind::Activation,
                 &user.email,
                 &[("username", &user.username), ("code", &code)],

@@ -26,6 +26,45 @@ fn producible(db: &Db<'_>, contract: &Contract) -> Result<(), ServiceError> {
     Ok(())
 }
 
+/// Keys to draw under a contract.
+pub(crate) struct ContractDraw<'a> {
+    pub quantity: u32,
+    pub owner: Option<(&'a str, &'a str)>,
+    pub is_test: bool,
+    pub created_by: String,
+}
+
+/// Draws keys under a contract inside the caller's transaction, so that the count and the
+/// keys commit together and concurrent calls never draw more than the contract holds.
+pub(crate) fn generate_in(
+    db: &Db<'_>,
+    contract: &Contract,
+    order: &ContractDraw<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<License>, ServiceError> {
+    producible(db, contract)?;
+    if !order.is_test {
+        if contract.remaining() == 0 {
+            return Err(ServiceError::ContractLimitReached);
+        }
+        if order.quantity > contract.remaining() {
+            return Err(ServiceError::ContractQuantity);
+        }
+    }
+    if order.quantity == 0 {
+        return Err(ServiceError::ContractQuantity);
+    }
+    let draw = Draw {
+        product: contract.terms.product,
+        count: order.quantity,
+        owner: order.owner,
+        contract: Some(contract.id.0),
+        is_test: order.is_test,
+        created_by: order.created_by.clone(),
+    };
+    draw_keys(db, &draw, now)
+}
+
 impl Service {
     /// create-contract: the key must be unique and the product exist.
     pub fn create_contract(&self, actor: &Actor, terms: &ContractTerms) -> Result<Contract, ServiceError> {
@@ -93,10 +132,9 @@ impl Service {
         })
     }
 
-    /// Contracts API generate (and the resellers' key generation): `quantity` new keys of
-    /// the contract's product, in one transaction with the count, so that concurrent calls
-    /// never draw more than the contract holds. Keys for an `owner` are assigned to them;
-    /// test keys do not count against the contract.
+    /// Contracts API generate: `quantity` new keys of the contract's product, in one
+    /// transaction with the count. Keys for an `owner` are assigned to them; test keys do
+    /// not count against the contract.
     pub fn contract_generate(
         &self,
         actor: &Actor,
@@ -108,26 +146,8 @@ impl Service {
         let now = self.now();
         self.store.write(|db| {
             let contract = held(db, contract_key, |c| c.terms.rights.generate)?;
-            producible(db, &contract)?;
-            if !is_test {
-                if contract.remaining() == 0 {
-                    return Err(ServiceError::ContractLimitReached);
-                }
-                if quantity > contract.remaining() {
-                    return Err(ServiceError::ContractQuantity);
-                }
-            }
-            if quantity == 0 {
-                return Err(ServiceError::ContractQuantity);
-            }
-            let draw = Draw {
-                product: contract.terms.product,
-                count: quantity,
-                owner,
-                contract: Some(contract.id.0),
-                is_test,
-            };
-            let keys = draw_keys(db, actor, &draw, now)?;
+            let order = ContractDraw { quantity, owner, is_test, created_by: actor.label() };
+            let keys = generate_in(db, &contract, &order, now)?;
             let detail = format!("{quantity} key(s){}", if is_test { ", test" } else { "" });
             audit(db, now, actor, "contract-generate", &contract.terms.name, &detail)?;
             let contract = db.contract(contract.id)?.ok_or(ServiceError::ContractNotFound)?;

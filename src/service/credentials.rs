@@ -30,7 +30,7 @@ impl Service {
             let user = user_for(db, actor, name, Requires::Usable)?;
             db.set_temp_password(user.id, Some((&hash, now + Duration::minutes(TEMPORARY_PASSWORD_MINUTES))), now)?;
             let values = [("username", user.username.as_str()), ("password", &temp), ("minutes", &minutes)];
-            queue(db, now, user.distributor, MailKind::TemporaryPassword, &user.email, &values)?;
+            queue(db, now, Some(user.distributor), MailKind::TemporaryPassword, &user.email, &values)?;
             audit(db, now, actor, "send-password", &user.username, "")
         })
     }
@@ -142,7 +142,7 @@ impl Service {
             self.check_new_email(db, &user, email, true)?;
             db.set_pending_email(user.id, Some((email, &hash_code(&code))), now)?;
             let values = [("username", user.username.as_str()), ("email", email), ("code", &code)];
-            queue(db, now, user.distributor, MailKind::EmailChange, email, &values)?;
+            queue(db, now, Some(user.distributor), MailKind::EmailChange, email, &values)?;
             audit(db, now, actor, "change-email", &user.username, email)
         })
     }

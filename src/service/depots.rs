@@ -58,7 +58,7 @@ fn invite(
         ("depot", depot.depot_id.as_str()),
         ("host", depot.host_url.as_str()),
     ];
-    queue(db, now, user.distributor, MailKind::Invitation, &user.email, &values)?;
+    queue(db, now, Some(user.distributor), MailKind::Invitation, &user.email, &values)?;
     Ok(())
 }
 

@@ -157,6 +157,16 @@ pub enum ServiceError {
     ContractKeyNotFound,
     #[error("the contract has no license keys")]
     ContractNoKeys,
+    #[error("no reseller with that e-mail")]
+    ResellerUnknown,
+    #[error("the reseller holds no pool for that edition")]
+    ResellerNoPool,
+    #[error("the reseller holds several editions; say which")]
+    EditionRequired,
+    #[error("the pool has {0} license(s) left")]
+    PoolTooSmall(u32),
+    #[error("the new password is the same as the old one")]
+    PasswordSameAsOld,
     #[error("meta key already exists")]
     MetaExists,
     #[error("meta key does not exist")]

@@ -305,7 +305,7 @@ impl Service {
                     assigned_at: terms.assigned_at.or((terms.state == KeyState::Assigned).then_some(now)),
                     contract: None,
                     is_test: false,
-                    created_by: actor_label(actor),
+                    created_by: actor.label(),
                     created_at: now,
                 };
                 match db.insert_key(&new)? {
@@ -393,8 +393,15 @@ impl Service {
                 if !generate {
                     return Err(ServiceError::InsufficientKeys(chosen.len() as u64));
                 }
-                let draw = Draw { product, count: missing, owner: None, contract: None, is_test: false };
-                chosen.extend(draw_keys(db, actor, &draw, now)?);
+                let draw = Draw {
+                    product,
+                    count: missing,
+                    owner: None,
+                    contract: None,
+                    is_test: false,
+                    created_by: actor.label(),
+                };
+                chosen.extend(draw_keys(db, &draw, now)?);
             }
             let mut assigned = Vec::with_capacity(chosen.len());
             for license in chosen {
@@ -432,7 +439,7 @@ impl Service {
                 product,
                 activation_limit: generator.activation_limit,
                 validity_days: generator.validity_days,
-                created_by: actor_label(actor),
+                created_by: actor.label(),
                 created_at: now,
             };
             let mut stored = 0u64;
@@ -531,17 +538,14 @@ pub(crate) struct Draw<'a> {
     pub owner: Option<(&'a str, &'a str)>,
     pub contract: Option<i64>,
     pub is_test: bool,
+    /// Who made the keys, as recorded on them.
+    pub created_by: String,
 }
 
 /// Makes and stores `count` new keys with the product's generator, inside the caller's
 /// transaction. Keys are unique across the store (a clash is drawn again); a format too
 /// small for the count is refused before anything is made.
-pub(crate) fn draw_keys(
-    db: &Db<'_>,
-    actor: &Actor,
-    draw: &Draw<'_>,
-    now: DateTime<Utc>,
-) -> Result<Vec<License>, ServiceError> {
+pub(crate) fn draw_keys(db: &Db<'_>, draw: &Draw<'_>, now: DateTime<Utc>) -> Result<Vec<License>, ServiceError> {
     let generator = db.generator_of_product(draw.product)?.ok_or(ServiceError::GeneratorNotFound)?;
     if !generator.format.can_make(u64::from(draw.count)) {
         return Err(ServiceError::KeyspaceTooSmall);
@@ -565,7 +569,7 @@ pub(crate) fn draw_keys(
             assigned_at,
             contract: draw.contract,
             is_test: draw.is_test,
-            created_by: actor_label(actor),
+            created_by: draw.created_by.clone(),
             created_at: now,
         };
         match db.insert_key(&new)? {
@@ -579,12 +583,4 @@ pub(crate) fn draw_keys(
         }
     }
     Ok(made)
-}
-
-fn actor_label(actor: &Actor) -> String {
-    match actor {
-        Actor::Owner => "owner".into(),
-        Actor::ApiKey(id) => format!("api-key:{id}"),
-        Actor::Distributor(d) => format!("distributor:{}", d.0),
-    }
 }

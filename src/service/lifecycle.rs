@@ -49,7 +49,7 @@ impl Service {
             db.set_user_field(user.id, UserField::DeleteCodeHash, hash_code(&code), now)?;
             db.set_user_field(user.id, UserField::Status, UserStatus::ToDelete.as_str(), now)?;
             let values = [("username", user.username.as_str()), ("code", &code)];
-            queue(db, now, user.distributor, MailKind::DeleteConfirmation, &user.email, &values)?;
+            queue(db, now, Some(user.distributor), MailKind::DeleteConfirmation, &user.email, &values)?;
             audit(db, now, actor, "delete-user-requested", &user.username, "")
         })
     }

@@ -11,18 +11,25 @@ use crate::store::{Db, OutboxEntry, OutboxState};
 pub(crate) fn queue(
     db: &Db<'_>,
     now: DateTime<Utc>,
-    distributor: DistributorId,
+    distributor: Option<DistributorId>,
     kind: MailKind,
     to: &str,
     values: &[(&str, &str)],
 ) -> Result<i64, ServiceError> {
-    let template = db.mail_template(distributor, kind)?.unwrap_or_else(|| kind.default_template());
-    let distributor_name = db.distributor(distributor)?.map(|d| d.name).unwrap_or_default();
+    let template = match distributor {
+        Some(id) => db.mail_template(id, kind)?,
+        None => None,
+    };
+    let template = template.unwrap_or_else(|| kind.default_template());
+    let distributor_name = match distributor {
+        Some(id) => db.distributor(id)?.map(|d| d.name).unwrap_or_default(),
+        None => String::new(),
+    };
     let mut all: Vec<(&str, &str)> = vec![("distributor", distributor_name.as_str())];
     all.extend_from_slice(values);
     let mail =
         Mail { kind, to: to.to_owned(), subject: render(&template.subject, &all), body: render(&template.body, &all) };
-    Ok(db.queue_mail(Some(distributor), &mail, now)?)
+    Ok(db.queue_mail(distributor, &mail, now)?)
 }
 
 impl Service {

@@ -18,8 +18,10 @@ pub mod mail;
 pub mod passwords;
 pub mod products;
 pub mod random;
+pub mod resellers;
 pub mod signing;
 pub mod telemetry;
+pub mod throttle;
 
 use std::sync::Arc;
 
@@ -29,6 +31,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::ServiceError;
 
 use crate::domain::distributor::{Distributor, DistributorId};
+use crate::domain::reseller::ResellerId;
 use crate::domain::user::{User, UserStatus, fold_key};
 use crate::store::{Db, Store};
 
@@ -58,7 +61,8 @@ impl Actor {
         matches!(self, Self::Owner | Self::ApiKey(_))
     }
 
-    fn label(&self) -> String {
+    /// How the actor appears in the audit log and on the keys it makes.
+    pub(crate) fn label(&self) -> String {
         match self {
             Self::Distributor(d) => format!("distributor:{}", d.0),
             Self::Owner => "owner".into(),
@@ -78,6 +82,8 @@ pub struct Service {
     store: Arc<Store>,
     clock: Arc<dyn Clock>,
     keys: Arc<signing::KeyCache>,
+    /// Wrong reseller passwords per reseller and address (the keygen URL).
+    reseller_logins: Arc<throttle::Throttle<ResellerId>>,
 }
 
 /// How much of a user's state a command requires (the seed's per-command error lists).
@@ -93,7 +99,7 @@ pub(crate) enum Requires {
 
 impl Service {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock, keys: Arc::default() }
+        Self { store, clock, keys: Arc::default(), reseller_logins: Arc::default() }
     }
 
     pub fn store(&self) -> &Store {
@@ -159,6 +165,18 @@ pub(crate) fn audit(
     subject: &str,
     detail: &str,
 ) -> Result<(), ServiceError> {
-    db.record_audit(at, &actor.label(), action, subject, detail)?;
+    audit_as(db, at, &actor.label(), action, subject, detail)
+}
+
+/// Records a change made by a party that is not an [`Actor`] (a reseller through the keygen URL).
+pub(crate) fn audit_as(
+    db: &Db<'_>,
+    at: DateTime<Utc>,
+    who: &str,
+    action: &str,
+    subject: &str,
+    detail: &str,
+) -> Result<(), ServiceError> {
+    db.record_audit(at, who, action, subject, detail)?;
     Ok(())
 }

@@ -8,11 +8,11 @@ use crate::domain::contract::{Contract, ContractId, ContractRights, ContractTerm
 use crate::domain::license::License;
 use crate::domain::product::ProductId;
 
-const COLUMNS: &str = "c.id, c.contract_key, c.name, c.information, c.product_id, c.license_keys_quantity, c.active, \
+pub(super) const COLUMNS: &str = "c.id, c.contract_key, c.name, c.information, c.product_id, c.license_keys_quantity, c.active, \
      c.can_get_info, c.can_generate, c.can_destroy, c.can_destroy_all, c.created_at, c.updated_at, \
      (SELECT count(*) FROM licenses l WHERE l.contract_id = c.id AND l.is_test = 0)";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<Contract> {
+pub(super) fn row(r: &Row<'_>) -> rusqlite::Result<Contract> {
     Ok(Contract {
         id: ContractId(r.get(0)?),
         terms: ContractTerms {

@@ -44,7 +44,7 @@ pub(super) const SELECT_LICENSE: &str = "SELECT l.id, l.key_sealed, l.distributo
      l.license_type, l.features, l.seat_limit, (SELECT count(*) FROM activations a WHERE a.license_id = l.id), \
      l.valid_until, l.status, l.key_state, l.is_default, l.reference, l.contract_number, l.change_id, \
      l.owner_name, l.owner_email, l.created_at, l.product_id, l.contract_id, l.validity_days, l.assigned_at, \
-     l.is_test, l.updated_at FROM licenses l LEFT JOIN users u ON u.id = l.user_id";
+     l.is_test, l.updated_at, l.created_by FROM licenses l LEFT JOIN users u ON u.id = l.user_id";
 
 fn from_row(sealer: &Sealer, row: &Row<'_>) -> rusqlite::Result<Result<License, StoreError>> {
     let id: i64 = row.get(0)?;
@@ -97,6 +97,7 @@ fn from_row(sealer: &Sealer, row: &Row<'_>) -> rusqlite::Result<Result<License, 
         assigned_at: row.get::<_, Option<i64>>(23)?.map(from_millis),
         is_test: row.get(24)?,
         updated_at: from_millis(row.get(25)?),
+        created_by: row.get(26)?,
     }))
 }
 

@@ -6,7 +6,7 @@
 pub const APPLICATION_ID: i64 = 0x4B44_4B31;
 
 /// Each entry runs once, in order, inside one transaction with its version bump.
-pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER, V3_KEY_TAG];
+pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER, V3_KEY_TAG, V4_RESELLERS];
 
 /// The SQL function V3 computes tags with: the first 64 bits of a lookup hash, as
 /// [`super::seal::tag_of`] does. Registered on the connection that migrates.
@@ -403,4 +403,22 @@ CREATE INDEX licenses_by_distributor ON licenses(distributor_id, id) WHERE distr
 CREATE UNIQUE INDEX licenses_one_default ON licenses(user_id) WHERE is_default = 1 AND status != 2;
 CREATE INDEX licenses_by_product ON licenses(product_id, key_state, id) WHERE product_id IS NOT NULL;
 CREATE INDEX licenses_by_contract ON licenses(contract_id) WHERE contract_id IS NOT NULL;
+"#;
+
+/// Resellers and their pools: a pool is a contract of the reseller for one edition.
+const V4_RESELLERS: &str = r#"
+CREATE TABLE resellers (
+    id             INTEGER PRIMARY KEY,
+    email          TEXT NOT NULL,
+    -- The e-mail folded to lower case: how the keygen URL finds the reseller.
+    email_key      TEXT NOT NULL UNIQUE,
+    name           TEXT NOT NULL,
+    password_hash  TEXT NOT NULL,
+    distributor_id INTEGER REFERENCES distributors(id) ON DELETE SET NULL,
+    created_at     INTEGER NOT NULL
+) STRICT;
+
+ALTER TABLE contracts ADD COLUMN reseller_id INTEGER REFERENCES resellers(id) ON DELETE CASCADE;
+ALTER TABLE contracts ADD COLUMN edition TEXT CHECK (edition IN ('pro', 'ent'));
+CREATE UNIQUE INDEX contracts_one_pool_per_edition ON contracts(reseller_id, edition) WHERE reseller_id IS NOT NULL;
 "#;

@@ -6,6 +6,8 @@ mod credentials;
 mod depots;
 mod licenses;
 mod mail;
+#[path = "../support/smtp.rs"]
+mod smtp;
 mod tenancy;
 mod transport;
 mod world;

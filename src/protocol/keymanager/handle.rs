@@ -197,6 +197,11 @@ pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductI
         | ServiceError::InvitationTypeUnknown
         | ServiceError::InvitedUserUnknown(_)
         | ServiceError::SetInvitedFailed
+        | ServiceError::ResellerUnknown
+        | ServiceError::ResellerNoPool
+        | ServiceError::EditionRequired
+        | ServiceError::PoolTooSmall(_)
+        | ServiceError::PasswordSameAsOld
         | ServiceError::LicenseUnknown
         | ServiceError::ProductUnknown
         | ServiceError::TypeUnknown

@@ -11,35 +11,7 @@ use crate::domain::product::{Meta, Product};
 use crate::domain::telemetry::TelemetryRecord;
 use crate::store::Downloadable;
 
-/// The parameters of one request: the form body of a POST, or the query of a GET
-/// (both, where a POST also has a query).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Params(Vec<(String, String)>);
-
-impl Params {
-    pub fn new(pairs: Vec<(String, String)>) -> Self {
-        Self(pairs)
-    }
-
-    /// The first value of a parameter.
-    pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    /// The value, or "" when absent.
-    pub fn text(&self, name: &str) -> &str {
-        self.get(name).unwrap_or_default()
-    }
-
-    /// A value that is present and not blank.
-    pub fn filled(&self, name: &str) -> Option<&str> {
-        self.get(name).map(str::trim).filter(|v| !v.is_empty())
-    }
-
-    pub fn pairs(&self) -> &[(String, String)] {
-        &self.0
-    }
-}
+pub use crate::protocol::form::Params;
 
 /// Eloquent's timestamp form: `2024-02-24T20:54:16.000000Z`.
 pub fn iso_time(at: DateTime<Utc>) -> String {

@@ -113,6 +113,11 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         | ServiceError::ContractQuantity
         | ServiceError::ContractKeyNotFound
         | ServiceError::ContractNoKeys
+        | ServiceError::ResellerUnknown
+        | ServiceError::ResellerNoPool
+        | ServiceError::EditionRequired
+        | ServiceError::PoolTooSmall(_)
+        | ServiceError::PasswordSameAsOld
         | ServiceError::DownloadMissing
         | ServiceError::DownloadForbidden => ErrorCode::UnknownLicense,
         ServiceError::Cancelled => ErrorCode::Internal,

@@ -1,0 +1,68 @@
+//! The reseller keygen URL: `GET /keygen` with a query, or `POST /keygen` with the same
+//! fields as a form. Plain-text answers; wrong passwords slow the guessing address down.
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use crate::protocol::form::Params;
+use crate::protocol::keygen::{self, Answer};
+
+/// Largest keygen request body: a handful of short fields.
+pub const MAX_BODY: usize = 16 * 1024;
+
+fn text(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "no-store")], body)
+        .into_response()
+}
+
+pub(super) async fn endpoint(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    method: Method,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    if method != Method::GET && method != Method::POST {
+        return text(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: use GET or POST".into());
+    }
+    if body.len() > MAX_BODY {
+        return text(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large".into());
+    }
+    let params = Params::from_query_and_form(query.as_deref(), &body);
+    let answer = answer(&state, &params, peer).await;
+    tracing::info!(
+        face = "keygen",
+        ip = %peer.ip(),
+        answer = answer.log_code(),
+        micros = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    let status = StatusCode::from_u16(answer.http_status()).unwrap_or(StatusCode::OK);
+    text(status, answer.body())
+}
+
+/// Waits out the delay earned by earlier wrong passwords from this address, then answers
+/// on the blocking pool (Argon2id and the store).
+async fn answer(state: &AppState, params: &Params, peer: SocketAddr) -> Answer {
+    let email = match keygen::credentials(params) {
+        Ok((email, _)) => email.to_owned(),
+        Err(refusal) => return refusal,
+    };
+    let service = state.service.clone();
+    let ip = peer.ip();
+    let delay = tokio::task::spawn_blocking(move || service.reseller_login_delay(&email, ip)).await;
+    match delay {
+        Ok(Ok(delay)) if !delay.is_zero() => tokio::time::sleep(delay).await,
+        Ok(Ok(_)) => {}
+        _ => return Answer::Internal,
+    }
+    let (service, params) = (state.service.clone(), params.clone());
+    tokio::task::spawn_blocking(move || keygen::answer(&service, &params, ip)).await.unwrap_or(Answer::Internal)
+}
