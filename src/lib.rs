@@ -5,7 +5,10 @@
 //! `protocol` (one folder per face: `wire` formats and `handle` mappings),
 //! `server` (axum router) and `client` (reqwest clients built on the wires).
 
+pub mod backend;
 pub mod client;
+pub mod console;
+pub mod demo;
 pub mod domain;
 pub mod protocol;
 pub mod server;

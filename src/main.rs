@@ -1,4 +1,5 @@
-//! The `keydesk` binary: the server (`serve`), and the operator's `admin` verbs.
+//! The `keydesk` binary: the console (no command), the server (`serve`), and the
+//! operator's `admin` verbs.
 
 mod admin;
 
@@ -9,20 +10,32 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use keydesk::backend::LocalBackend;
 use keydesk::service::delivery::Relay;
 use keydesk::service::{Actor, Service, SystemClock};
-use keydesk::store::Store;
 use keydesk::store::keyfile::{default_key_path, load_or_create};
+use keydesk::store::{DataKey, Store};
 
-/// keydesk: registration and licensing backend for software resellers and distributors.
+/// keydesk: the desktop console and registration and licensing backend for software
+/// resellers and distributors.
 ///
-/// With no command, keydesk serves its APIs on the embedded default database in your
-/// data directory, on 127.0.0.1:8420.
+/// With no command, keydesk opens the console on the embedded database in your data
+/// directory (created on first start; its data key in the OS keyring). `keydesk serve`
+/// runs the same backend as an HTTP server for a team and for existing clients.
 #[derive(Parser)]
 #[command(version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Open the console on this SQLite file instead of the default one.
+    #[arg(long, conflicts_with = "demo")]
+    db: Option<PathBuf>,
+    /// Open the console on a fresh database filled with sample data (kept in a temporary folder).
+    #[arg(long)]
+    demo: bool,
+    /// Show each view, save DIR/<view>.png, and quit (used by scripts/screenshots.sh under Xvfb).
+    #[arg(long, value_name = "DIR")]
+    screenshots: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -98,17 +111,57 @@ fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match cli.command {
-        None => serve(ServeArgs {
-            db: DbArgs { db: None, data_key_file: None },
-            listen: SocketAddr::from(([127, 0, 0, 1], 8420)),
-            smtp_url: std::env::var("KEYDESK_SMTP_URL").ok(),
-            mail_from: "keydesk <noreply@localhost>".into(),
-            envato_token: std::env::var("KEYDESK_ENVATO_TOKEN").ok(),
-            envato_api_url: keydesk::client::envato::ENVATO_API.into(),
-        }),
+        None => console(cli.db, cli.demo, cli.screenshots),
         Some(Command::Serve(args)) => serve(args),
         Some(Command::Admin { db, command }) => admin::run(&open_service(&db)?, command),
     }
+}
+
+/// Opens the console window on the default database, on `--db FILE`, or on demo data.
+fn console(db: Option<PathBuf>, demo: bool, screenshots: Option<PathBuf>) -> anyhow::Result<()> {
+    let _demo_dir;
+    let backend = if demo {
+        let dir = tempfile_dir()?;
+        let path = dir.join("demo.sqlite");
+        let backend = LocalBackend::open(&path, &DataKey::generate())?;
+        eprintln!("Filling a demo database in {} …", dir.display());
+        let summary = keydesk::demo::seed(backend.service(), &mut |phase| eprintln!("  {phase}"))?;
+        eprintln!(
+            "Demo: {} distributors, {} users, {} licenses and keys, {} resellers.",
+            summary.distributors,
+            summary.users,
+            summary.licenses + summary.keys,
+            summary.resellers
+        );
+        _demo_dir = Some(dir);
+        backend
+    } else {
+        _demo_dir = None;
+        let path = match db {
+            Some(path) => path,
+            None => default_db_path()?,
+        };
+        let (key, source) = keydesk::console::profile::data_key(&path)?;
+        tracing::info!(db = %path.display(), "{}", source.describe());
+        LocalBackend::open(&path, &key).with_context(|| format!("cannot open {}", path.display()))?
+    };
+    let options = keydesk::console::WindowOptions { screenshots };
+    keydesk::console::run(Arc::new(backend), options).map_err(|error| {
+        anyhow::anyhow!(
+            "cannot open the console window: {error}. Without a display, run the backend headless with `keydesk serve`."
+        )
+    })
+}
+
+/// A fresh folder for a demo database (removed by the operating system's temp cleaning).
+fn tempfile_dir() -> anyhow::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("keydesk-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let stale = dir.join("demo.sqlite");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", stale.display()));
+    }
+    Ok(dir)
 }
 
 fn serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -4,12 +4,14 @@
 pub mod accounts;
 pub mod apikeys;
 pub mod clock;
+pub mod console;
 pub mod contracts;
 pub mod credentials;
 pub mod delivery;
 pub mod depots;
 pub mod distributors;
 pub mod error;
+pub mod import;
 pub mod jobs;
 pub mod keys;
 pub mod licenses;

@@ -55,11 +55,11 @@ pub struct SearchPage {
     pub total: u64,
 }
 
-const SELECT_USER: &str = "SELECT u.id, u.distributor_id, d.code, u.username, u.email, u.status, u.language, \
+pub(super) const SELECT_USER: &str = "SELECT u.id, u.distributor_id, d.code, u.username, u.email, u.status, u.language, \
      u.reference, u.department, u.pending_email, u.invited_by, u.created_at FROM users u \
      JOIN distributors d ON d.id = u.distributor_id";
 
-fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<User, StoreError>> {
+pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<User, StoreError>> {
     let code: String = row.get(2)?;
     let status: String = row.get(5)?;
     let (Ok(code), Some(status)) = (DistributorCode::parse(&code), UserStatus::parse(&status)) else {

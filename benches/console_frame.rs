@@ -1,0 +1,131 @@
+//! One frame of the console's Users and Licenses views with 1,000,000 users and 1,000,000
+//! license keys in the database, and the time from opening the database to the first
+//! frame. Run: `cargo bench --bench console_frame` (after `cargo bench --bench searchuser`
+//! has built the million-user database in target/tmp/bench-data/).
+//!
+//! Frames run headless through egui_kittest: what is measured is the CPU work of a frame
+//! (the views, layout and tessellation input), not the GPU's drawing.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use keydesk::backend::{Backend, LocalBackend};
+use keydesk::console::app::Command;
+use keydesk::console::{ConsoleApp, Prefs, View};
+use keydesk::domain::product::ProductSource;
+use keydesk::service::Actor;
+use keydesk::store::{DataKey, GeneratorFields, ProductFields};
+
+const KEYS: u64 = 1_000_000;
+const FRAMES: usize = 300;
+
+fn database() -> (PathBuf, DataKey) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench-data");
+    let (users, users_key) = (dir.join("users-1000000.sqlite"), dir.join("users-1000000.key"));
+    let (db, key_path) = (dir.join("console-1000000.sqlite"), dir.join("console-1000000.key"));
+    if !db.exists() {
+        assert!(users.exists(), "run `cargo bench --bench searchuser` first: it builds {}", users.display());
+        std::fs::copy(&users, &db).expect("copy the users database");
+        std::fs::copy(&users_key, &key_path).expect("copy its key");
+    }
+    let key = DataKey::from_hex(&std::fs::read_to_string(&key_path).expect("key")).expect("key");
+    (db, key)
+}
+
+fn add_keys(backend: &LocalBackend) {
+    let service = backend.service();
+    if !service.products().expect("products").is_empty() {
+        return;
+    }
+    let fields = ProductFields {
+        name: "Bench Suite".into(),
+        description: String::new(),
+        source: ProductSource::Internal,
+        external_reference: String::new(),
+        active: true,
+        require_non_expired: false,
+        post_url: String::new(),
+        distributor: None,
+    };
+    let product = service.create_product(&Actor::Owner, &fields).expect("product").id;
+    let generator = GeneratorFields {
+        product,
+        method: "chunk-system".into(),
+        prefix: String::new(),
+        suffix: String::new(),
+        function_name: String::new(),
+        number_of_chunks: 4,
+        chunk_length: 5,
+        charset: "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".into(),
+        activation_limit: 1,
+        validity_days: 0,
+        active: true,
+    };
+    service.create_generator(&Actor::Owner, &generator).expect("generator");
+    service.generate_stock(&Actor::Owner, product, KEYS, |_| true).expect("keys");
+}
+
+fn settle(harness: &mut Harness<'_, ConsoleApp>) {
+    let mut quiet = 0;
+    while quiet < 4 {
+        harness.run_steps(1);
+        if harness.state().busy() {
+            quiet = 0;
+            std::thread::sleep(Duration::from_millis(2));
+        } else {
+            quiet += 1;
+        }
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn measure(harness: &mut Harness<'_, ConsoleApp>, view: View) {
+    harness.state_mut().apply(Command::Show(view));
+    settle(harness);
+    let mut times: Vec<Duration> = (0..FRAMES)
+        .map(|_| {
+            let started = Instant::now();
+            harness.step();
+            started.elapsed()
+        })
+        .collect();
+    times.sort();
+    println!(
+        "{:<9} frame CPU over {FRAMES} frames: median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        view.title(),
+        percentile(&times, 0.5).as_secs_f64() * 1e3,
+        percentile(&times, 0.99).as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3,
+    );
+}
+
+fn main() {
+    let (db, key) = database();
+    add_keys(&LocalBackend::open(&db, &key).expect("open"));
+    for run in 1..=3 {
+        let started = Instant::now();
+        let backend: Arc<dyn Backend> = Arc::new(LocalBackend::open(&db, &key).expect("open"));
+        let app = ConsoleApp::new(backend, Prefs::default()).expect("console");
+        let mut harness = Harness::builder()
+            .with_size(egui::vec2(1400.0, 900.0))
+            .build_ui_state(|ui, app: &mut ConsoleApp| app.ui(ui), app);
+        harness.run_steps(1);
+        let first = started.elapsed();
+        settle(&mut harness);
+        let filled = started.elapsed();
+        println!(
+            "run {run}: open to first frame {:.0} ms; to the first page of 1,000,000 users on screen {:.0} ms",
+            first.as_secs_f64() * 1e3,
+            filled.as_secs_f64() * 1e3
+        );
+        if run == 3 {
+            measure(&mut harness, View::Users);
+            measure(&mut harness, View::Licenses);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! The embedded backend: the service on a SQLite file in this process, acting as its owner.
+
+use std::sync::Arc;
+
+use super::{Backend, BackendResult, LicenseAction, ResellerPools, UserAction};
+use crate::domain::distributor::{Distributor, DistributorId};
+use crate::domain::generator::Generator;
+use crate::domain::license::{License, LicenseId};
+use crate::domain::product::{Product, ProductId};
+use crate::domain::reseller::{IssuedKeys, KeyOrder, ResellerId};
+use crate::domain::telemetry::TelemetryRecord;
+use crate::domain::user::{User, UserId};
+use crate::service::accounts::Registration;
+use crate::service::console::{UserOverview, Window};
+use crate::service::import::{ImportReport, UserRecord};
+use crate::service::resellers::Issuer;
+use crate::service::{Actor, Clock, Service, SystemClock};
+use crate::store::{
+    ActivationRow, AuditEntry, AuditQuery, DataKey, GeneratorFields, LicenseQuery, OutboxEntry, OutboxState,
+    ProductFields, Store, StoreError, TelemetryFilter, UserOrder,
+};
+
+/// The owner of a local database file.
+#[derive(Clone)]
+pub struct LocalBackend {
+    service: Service,
+    actor: Actor,
+}
+
+impl LocalBackend {
+    pub fn new(service: Service) -> Self {
+        Self { service, actor: Actor::Owner }
+    }
+
+    /// Opens (creating and migrating) a database file with its data key.
+    pub fn open(path: &std::path::Path, key: &DataKey) -> Result<Self, StoreError> {
+        Self::open_with_clock(path, key, Arc::new(SystemClock))
+    }
+
+    pub fn open_with_clock(path: &std::path::Path, key: &DataKey, clock: Arc<dyn Clock>) -> Result<Self, StoreError> {
+        let store = Store::open(path, key)?;
+        Ok(Self::new(Service::new(Arc::new(store), clock)))
+    }
+
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+}
+
+impl Backend for LocalBackend {
+    fn label(&self) -> String {
+        format!("Local: {}", self.service.store().path().display())
+    }
+
+    fn distributors(&self) -> BackendResult<Vec<Distributor>> {
+        Ok(self.service.distributors(&self.actor)?)
+    }
+
+    fn users(&self, order: UserOrder, descending: bool, offset: u64, limit: u32) -> BackendResult<Window<User>> {
+        Ok(self.service.users_window(&self.actor, order, descending, offset, limit)?)
+    }
+
+    fn search_users(&self, username: &str, email: &str, limit: u32) -> BackendResult<Window<User>> {
+        Ok(self.service.search_users_window(&self.actor, username, email, limit)?)
+    }
+
+    fn user(&self, id: UserId) -> BackendResult<UserOverview> {
+        Ok(self.service.user_overview(&self.actor, id)?)
+    }
+
+    fn register_user(&self, distributor: DistributorId, registration: &Registration) -> BackendResult<User> {
+        Ok(self.service.register_user(&self.actor, distributor, registration)?)
+    }
+
+    fn user_action(&self, username: &str, action: &UserAction) -> BackendResult<()> {
+        let (service, actor) = (&self.service, &self.actor);
+        match action {
+            UserAction::ResendActivation => service.resend_activation(actor, username)?,
+            UserAction::Activate => {
+                service.set_user_status(actor, username, crate::domain::user::UserStatus::Activated)?
+            }
+            UserAction::ResetPassword => service.reset_password(actor, username)?,
+            UserAction::SetEmail(email) => service.set_email(actor, username, email)?,
+            UserAction::SetReference(reference) => service.set_reference(actor, username, reference)?,
+            UserAction::ChangeLanguage(language) => service.change_language(actor, username, language)?,
+            UserAction::RemoveDevice(device) => service.remove_device(actor, username, device)?,
+            UserAction::Remove { with_licenses } => service.remove_user(actor, username, *with_licenses)?,
+            UserAction::MoveTo(code) => service.set_distributor(actor, username, code)?,
+        }
+        Ok(())
+    }
+
+    fn import_users(&self, distributor: DistributorId, records: &[UserRecord]) -> BackendResult<ImportReport> {
+        Ok(self.service.import_users(&self.actor, distributor, records)?)
+    }
+
+    fn export_users(&self) -> BackendResult<Vec<UserRecord>> {
+        Ok(self.service.export_users(&self.actor, None)?)
+    }
+
+    fn licenses(&self, query: &LicenseQuery, offset: u64, limit: u32) -> BackendResult<Window<License>> {
+        Ok(self.service.licenses_window(&self.actor, query, offset, limit)?)
+    }
+
+    fn license_activations(&self, license: LicenseId) -> BackendResult<Vec<ActivationRow>> {
+        Ok(self.service.license_activations(&self.actor, license)?)
+    }
+
+    fn license_action(&self, number: &str, action: &LicenseAction) -> BackendResult<()> {
+        let (service, actor) = (&self.service, &self.actor);
+        match action {
+            LicenseAction::Activate => service.set_license_active(actor, number, true)?,
+            LicenseAction::Deactivate => service.set_license_active(actor, number, false)?,
+            LicenseAction::SetReference(reference) => service.set_license_reference(actor, number, reference)?,
+            LicenseAction::AssignUser(name) => service.assign_user_to_license(actor, name, number)?,
+        }
+        Ok(())
+    }
+
+    fn products(&self) -> BackendResult<Vec<Product>> {
+        Ok(self.service.products()?)
+    }
+
+    fn generators(&self) -> BackendResult<Vec<Generator>> {
+        Ok(self.service.generators()?)
+    }
+
+    fn create_product(&self, fields: &ProductFields) -> BackendResult<Product> {
+        Ok(self.service.create_product(&self.actor, fields)?)
+    }
+
+    fn create_generator(&self, fields: &GeneratorFields) -> BackendResult<Generator> {
+        Ok(self.service.create_generator(&self.actor, fields)?)
+    }
+
+    fn generate_stock(
+        &self,
+        product: ProductId,
+        count: u64,
+        progress: &mut dyn FnMut(u64) -> bool,
+    ) -> BackendResult<u64> {
+        Ok(self.service.generate_stock(&self.actor, product, count, progress)?)
+    }
+
+    fn resellers(&self) -> BackendResult<Vec<ResellerPools>> {
+        let resellers = self.service.resellers(&self.actor)?;
+        let mut all = Vec::with_capacity(resellers.len());
+        for reseller in resellers {
+            let pools = self.service.pools(&self.actor, reseller.id)?;
+            all.push(ResellerPools { reseller, pools });
+        }
+        Ok(all)
+    }
+
+    fn issue_keys(&self, reseller: ResellerId, order: &KeyOrder) -> BackendResult<IssuedKeys> {
+        Ok(self.service.issue_keys(Issuer::Operator(&self.actor), reseller, order)?)
+    }
+
+    fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {
+        Ok(self.service.outbox(None, 10_000)?)
+    }
+
+    fn resend_mail(&self, id: i64) -> BackendResult<()> {
+        Ok(self.service.mark_mail(id, OutboxState::Queued, None)?)
+    }
+
+    fn activity(&self, query: &AuditQuery) -> BackendResult<Vec<AuditEntry>> {
+        Ok(self.service.activity(&self.actor, query, 5_000)?)
+    }
+
+    fn telemetry(&self, filter: &TelemetryFilter) -> BackendResult<Vec<TelemetryRecord>> {
+        Ok(self.service.telemetry(filter)?)
+    }
+}

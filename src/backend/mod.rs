@@ -1,0 +1,129 @@
+//! The one interface the console drives. `LocalBackend` runs the service on a SQLite file
+//! in this process; a remote backend (next) speaks to a `keydesk serve` over HTTPS. Calls
+//! block: the console runs them off its UI thread.
+
+mod local;
+
+pub use local::LocalBackend;
+
+use crate::domain::distributor::{Distributor, DistributorId};
+use crate::domain::generator::Generator;
+use crate::domain::license::{License, LicenseId};
+use crate::domain::product::{Product, ProductId};
+use crate::domain::reseller::{IssuedKeys, KeyOrder, Pool, Reseller, ResellerId};
+use crate::domain::telemetry::TelemetryRecord;
+use crate::domain::user::{User, UserId};
+use crate::service::ServiceError;
+use crate::service::accounts::Registration;
+use crate::service::console::{UserOverview, Window};
+use crate::service::import::{ImportReport, UserRecord};
+use crate::store::{
+    ActivationRow, AuditEntry, AuditQuery, GeneratorFields, LicenseQuery, OutboxEntry, ProductFields, TelemetryFilter,
+    UserOrder,
+};
+
+/// Why a backend call did not happen, in words for the person at the console.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BackendError {
+    /// The backend refused: bad input or a rule (shown as is).
+    #[error("{0}")]
+    Refused(String),
+    /// The backend failed (the database, a lost connection).
+    #[error("keydesk could not complete this: {0}")]
+    Failed(String),
+}
+
+impl From<ServiceError> for BackendError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => {
+                Self::Failed(error.to_string())
+            }
+            refused => Self::Refused(sentence(&refused.to_string())),
+        }
+    }
+}
+
+/// "username already exists" becomes "Username already exists."
+fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else { return String::new() };
+    let mut out: String = first.to_uppercase().chain(chars).collect();
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
+}
+
+pub type BackendResult<T> = Result<T, BackendError>;
+
+/// What can be done to a user from the Users view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserAction {
+    ResendActivation,
+    Activate,
+    ResetPassword,
+    SetEmail(String),
+    SetReference(String),
+    ChangeLanguage(String),
+    RemoveDevice(String),
+    Remove { with_licenses: bool },
+    MoveTo(String),
+}
+
+/// What can be done to a license from the Licenses view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LicenseAction {
+    Activate,
+    Deactivate,
+    SetReference(String),
+    AssignUser(String),
+}
+
+/// A reseller and its pools.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResellerPools {
+    pub reseller: Reseller,
+    pub pools: Vec<Pool>,
+}
+
+/// The console's view of a backend.
+pub trait Backend: Send + Sync {
+    /// What the top bar shows: "Local: /path/keydesk.sqlite".
+    fn label(&self) -> String;
+
+    fn distributors(&self) -> BackendResult<Vec<Distributor>>;
+    fn users(&self, order: UserOrder, descending: bool, offset: u64, limit: u32) -> BackendResult<Window<User>>;
+    /// searchuser's wildcard rules on username and e-mail; the first `limit` matches.
+    fn search_users(&self, username: &str, email: &str, limit: u32) -> BackendResult<Window<User>>;
+    fn user(&self, id: UserId) -> BackendResult<UserOverview>;
+    fn register_user(&self, distributor: DistributorId, registration: &Registration) -> BackendResult<User>;
+    fn user_action(&self, username: &str, action: &UserAction) -> BackendResult<()>;
+    fn import_users(&self, distributor: DistributorId, records: &[UserRecord]) -> BackendResult<ImportReport>;
+    fn export_users(&self) -> BackendResult<Vec<UserRecord>>;
+
+    fn licenses(&self, query: &LicenseQuery, offset: u64, limit: u32) -> BackendResult<Window<License>>;
+    fn license_activations(&self, license: LicenseId) -> BackendResult<Vec<ActivationRow>>;
+    fn license_action(&self, number: &str, action: &LicenseAction) -> BackendResult<()>;
+
+    fn products(&self) -> BackendResult<Vec<Product>>;
+    fn generators(&self) -> BackendResult<Vec<Generator>>;
+    fn create_product(&self, fields: &ProductFields) -> BackendResult<Product>;
+    fn create_generator(&self, fields: &GeneratorFields) -> BackendResult<Generator>;
+    /// Makes `count` available keys of a product; `progress` gets the number stored so far
+    /// and returns false to cancel (then nothing is kept).
+    fn generate_stock(
+        &self,
+        product: ProductId,
+        count: u64,
+        progress: &mut dyn FnMut(u64) -> bool,
+    ) -> BackendResult<u64>;
+
+    fn resellers(&self) -> BackendResult<Vec<ResellerPools>>;
+    fn issue_keys(&self, reseller: ResellerId, order: &KeyOrder) -> BackendResult<IssuedKeys>;
+
+    fn outbox(&self) -> BackendResult<Vec<OutboxEntry>>;
+    fn resend_mail(&self, id: i64) -> BackendResult<()>;
+    fn activity(&self, query: &AuditQuery) -> BackendResult<Vec<AuditEntry>>;
+    fn telemetry(&self, filter: &TelemetryFilter) -> BackendResult<Vec<TelemetryRecord>>;
+}

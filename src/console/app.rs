@@ -1,0 +1,335 @@
+//! The shell: the top bar with the active profile, the left navigation, the view, and the
+//! status line. Views read state and return nothing; keyboard shortcuts become
+//! [`Command`]s, applied in one place.
+
+use std::sync::Arc;
+
+use super::jobs::Jobs;
+use super::theme::{Theme, Tokens};
+use super::views::{
+    activity::ActivityView, contracts::ContractsView, keygen::KeygenView, licenses::LicensesView, outbox::OutboxView,
+    products::ProductsView, settings::SettingsView, telemetry::TelemetryView, users::UsersView,
+};
+use crate::backend::Backend;
+
+/// The views of the left navigation, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum View {
+    #[default]
+    Users,
+    Licenses,
+    Products,
+    Contracts,
+    KeyGeneration,
+    Outbox,
+    Activity,
+    Telemetry,
+    Settings,
+}
+
+impl View {
+    pub const ALL: [Self; 9] = [
+        Self::Users,
+        Self::Licenses,
+        Self::Products,
+        Self::Contracts,
+        Self::KeyGeneration,
+        Self::Outbox,
+        Self::Activity,
+        Self::Telemetry,
+        Self::Settings,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Users => "Users",
+            Self::Licenses => "Licenses",
+            Self::Products => "Products",
+            Self::Contracts => "Contracts",
+            Self::KeyGeneration => "Key generation",
+            Self::Outbox => "Outbox",
+            Self::Activity => "Activity",
+            Self::Telemetry => "Telemetry",
+            Self::Settings => "Settings",
+        }
+    }
+
+    /// A file-name-safe name (screenshots).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Self::Users => "users",
+            Self::Licenses => "licenses",
+            Self::Products => "products",
+            Self::Contracts => "contracts",
+            Self::KeyGeneration => "keygen",
+            Self::Outbox => "outbox",
+            Self::Activity => "activity",
+            Self::Telemetry => "telemetry",
+            Self::Settings => "settings",
+        }
+    }
+
+    /// Ctrl + this digit shows the view.
+    fn key(self) -> egui::Key {
+        const KEYS: [egui::Key; 9] = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+            egui::Key::Num6,
+            egui::Key::Num7,
+            egui::Key::Num8,
+            egui::Key::Num9,
+        ];
+        KEYS[Self::ALL.iter().position(|v| *v == self).unwrap_or(0)]
+    }
+}
+
+/// What a shortcut or a menu asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Show(View),
+    Refresh,
+    FocusSearch,
+    ToggleTheme,
+}
+
+impl Command {
+    /// The shortcuts, as the Settings view lists them.
+    pub fn shortcuts() -> Vec<(String, &'static str)> {
+        let mut all: Vec<(String, &'static str)> =
+            View::ALL.iter().map(|v| (format!("Ctrl+{:?}", v.key()).replace("Num", ""), v.title())).collect();
+        all.push(("Ctrl+R".into(), "Refresh the view"));
+        all.push(("Ctrl+F".into(), "Search (Users, Licenses)"));
+        all.push(("Ctrl+Shift+T".into(), "Dark or light theme"));
+        all
+    }
+
+    fn from_input(ctx: &egui::Context) -> Vec<Self> {
+        ctx.input_mut(|input| {
+            let mut commands = Vec::new();
+            for view in View::ALL {
+                if input.consume_key(egui::Modifiers::COMMAND, view.key()) {
+                    commands.push(Self::Show(view));
+                }
+            }
+            if input.consume_key(egui::Modifiers::COMMAND, egui::Key::R) {
+                commands.push(Self::Refresh);
+            }
+            if input.consume_key(egui::Modifiers::COMMAND, egui::Key::F) {
+                commands.push(Self::FocusSearch);
+            }
+            if input.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::T) {
+                commands.push(Self::ToggleTheme);
+            }
+            commands
+        })
+    }
+}
+
+/// What the console remembers between runs. Never a secret.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Prefs {
+    pub theme: Theme,
+    pub view: View,
+}
+
+/// The last message for the status line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Status {
+    #[default]
+    Empty,
+    Info(String),
+    Error(String),
+}
+
+impl Status {
+    pub fn info(&mut self, text: impl Into<String>) {
+        *self = Self::Info(text.into());
+    }
+
+    pub fn error(&mut self, text: impl Into<String>) {
+        *self = Self::Error(text.into());
+    }
+}
+
+/// What every view works with.
+pub struct Env<'a> {
+    pub backend: &'a Arc<dyn Backend>,
+    pub jobs: &'a Jobs,
+    pub status: &'a mut Status,
+}
+
+struct Views {
+    users: UsersView,
+    licenses: LicensesView,
+    products: ProductsView,
+    contracts: ContractsView,
+    keygen: KeygenView,
+    outbox: OutboxView,
+    activity: ActivityView,
+    telemetry: TelemetryView,
+    settings: SettingsView,
+}
+
+/// The console.
+pub struct ConsoleApp {
+    backend: Arc<dyn Backend>,
+    jobs: Jobs,
+    pub prefs: Prefs,
+    status: Status,
+    views: Views,
+    applied_theme: Option<Theme>,
+}
+
+impl ConsoleApp {
+    pub fn new(backend: Arc<dyn Backend>, prefs: Prefs) -> std::io::Result<Self> {
+        let views = Views {
+            users: UsersView::default(),
+            licenses: LicensesView::default(),
+            products: ProductsView::default(),
+            contracts: ContractsView::default(),
+            keygen: KeygenView::default(),
+            outbox: OutboxView::default(),
+            activity: ActivityView::default(),
+            telemetry: TelemetryView::default(),
+            settings: SettingsView,
+        };
+        Ok(Self { backend, jobs: Jobs::new()?, prefs, status: Status::Empty, views, applied_theme: None })
+    }
+
+    /// Whether a backend call is still running.
+    pub fn busy(&self) -> bool {
+        self.jobs.busy()
+    }
+
+    pub fn status(&self) -> &Status {
+        &self.status
+    }
+
+    pub fn view(&self) -> View {
+        self.prefs.view
+    }
+
+    pub fn apply(&mut self, command: Command) {
+        match command {
+            Command::Show(view) => self.prefs.view = view,
+            Command::Refresh => self.refresh(),
+            Command::FocusSearch => match self.prefs.view {
+                View::Users => self.views.users.focus_search(),
+                View::Licenses => self.views.licenses.focus_search(),
+                _ => {}
+            },
+            Command::ToggleTheme => {
+                self.prefs.theme = if self.prefs.theme == Theme::Dark { Theme::Light } else { Theme::Dark };
+            }
+        }
+    }
+
+    fn refresh(&mut self) {
+        let views = &mut self.views;
+        match self.prefs.view {
+            View::Users => views.users.refresh(),
+            View::Licenses => views.licenses.refresh(),
+            View::Products => views.products.refresh(),
+            View::Contracts => views.contracts.refresh(),
+            View::KeyGeneration => views.keygen.refresh(),
+            View::Outbox => views.outbox.refresh(),
+            View::Activity => views.activity.refresh(),
+            View::Telemetry => views.telemetry.refresh(),
+            View::Settings => {}
+        }
+    }
+
+    /// The whole console in `ui` (the window's root, or a test harness).
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        if self.applied_theme != Some(self.prefs.theme) {
+            self.prefs.theme.apply(&ctx);
+            self.applied_theme = Some(self.prefs.theme);
+        }
+        for command in Command::from_input(&ctx) {
+            self.apply(command);
+        }
+        egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
+        egui::Panel::bottom("status_line").show(ui, |ui| self.status_line(ui));
+        egui::Panel::left("navigation")
+            .exact_size(Tokens::NAV_WIDTH)
+            .resizable(false)
+            .show(ui, |ui| self.navigation(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.central(ui));
+    }
+
+    fn top_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("keydesk");
+            ui.separator();
+            ui.label(egui::RichText::new(self.backend.label()).strong()).on_hover_text("The active profile");
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if self.jobs.busy() {
+                    ui.spinner();
+                }
+                let other = if self.prefs.theme == Theme::Dark { Theme::Light } else { Theme::Dark };
+                if ui.button(format!("{} theme", other.label())).on_hover_text("Ctrl+Shift+T").clicked() {
+                    self.apply(Command::ToggleTheme);
+                }
+            });
+        });
+    }
+
+    fn status_line(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| match &self.status {
+            Status::Empty => {
+                ui.weak("Ready");
+            }
+            Status::Info(text) => {
+                ui.label(text);
+            }
+            Status::Error(text) => {
+                ui.colored_label(Tokens::ERROR, text);
+                if ui.small_button("Dismiss").clicked() {
+                    self.status = Status::Empty;
+                }
+            }
+        });
+    }
+
+    fn navigation(&mut self, ui: &mut egui::Ui) {
+        ui.add_space(Tokens::GAP);
+        for view in View::ALL {
+            let selected = self.prefs.view == view;
+            let shortcut = format!("Ctrl+{:?}", view.key()).replace("Num", "");
+            if ui.selectable_label(selected, view.title()).on_hover_text(shortcut).clicked() {
+                self.prefs.view = view;
+            }
+        }
+    }
+
+    fn central(&mut self, ui: &mut egui::Ui) {
+        let mut env = Env { backend: &self.backend, jobs: &self.jobs, status: &mut self.status };
+        let views = &mut self.views;
+        match self.prefs.view {
+            View::Users => views.users.ui(ui, &mut env),
+            View::Licenses => views.licenses.ui(ui, &mut env),
+            View::Products => views.products.ui(ui, &mut env),
+            View::Contracts => views.contracts.ui(ui, &mut env),
+            View::KeyGeneration => views.keygen.ui(ui, &mut env),
+            View::Outbox => views.outbox.ui(ui, &mut env),
+            View::Activity => views.activity.ui(ui, &mut env),
+            View::Telemetry => views.telemetry.ui(ui, &mut env),
+            View::Settings => views.settings.ui(ui, &mut env, &mut self.prefs),
+        }
+    }
+}
+
+impl eframe::App for ConsoleApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        ConsoleApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.prefs);
+    }
+}

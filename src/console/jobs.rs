@@ -1,0 +1,84 @@
+//! Backend calls off the UI thread: each runs on the tokio blocking pool, and its result
+//! waits in a [`Task`] that the view polls each frame. A finished call asks for a repaint,
+//! so the frame that shows the result comes at once.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+/// The console's runtime for backend calls.
+pub struct Jobs {
+    runtime: tokio::runtime::Runtime,
+    running: Arc<AtomicUsize>,
+}
+
+/// A call in flight; `take` yields its result once.
+pub struct Task<T> {
+    slot: Arc<Mutex<Option<T>>>,
+}
+
+impl<T> Task<T> {
+    /// The result, when the call has finished (only the first time).
+    pub fn take(&self) -> Option<T> {
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+/// Progress of a long job, and its cancel switch, shared with the job.
+#[derive(Clone, Default)]
+pub struct Progress {
+    done: Arc<AtomicU64>,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Progress {
+    pub fn set(&self, done: u64) {
+        self.done.store(done, Ordering::Relaxed);
+    }
+
+    pub fn done(&self) -> u64 {
+        self.done.load(Ordering::Relaxed)
+    }
+
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
+impl Jobs {
+    pub fn new() -> std::io::Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("keydesk-console")
+            .enable_all()
+            .build()?;
+        Ok(Self { runtime, running: Arc::default() })
+    }
+
+    /// Runs `call` off the UI thread.
+    pub fn run<T: Send + 'static>(&self, ctx: &egui::Context, call: impl FnOnce() -> T + Send + 'static) -> Task<T> {
+        let slot = Arc::new(Mutex::new(None));
+        let (result, ctx, running) = (slot.clone(), ctx.clone(), self.running.clone());
+        running.fetch_add(1, Ordering::SeqCst);
+        self.runtime.spawn_blocking(move || {
+            let value = call();
+            *result.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
+            running.fetch_sub(1, Ordering::SeqCst);
+            ctx.request_repaint();
+        });
+        Task { slot }
+    }
+
+    /// Whether any call is still running (tests wait for this before they look).
+    pub fn busy(&self) -> bool {
+        self.running.load(Ordering::SeqCst) > 0
+    }
+
+    /// The runtime, for the work of a remote backend.
+    pub fn handle(&self) -> tokio::runtime::Handle {
+        self.runtime.handle().clone()
+    }
+}

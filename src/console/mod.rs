@@ -1,0 +1,53 @@
+//! The desktop console (eframe). It reaches the backend only through [`crate::backend`].
+
+pub mod app;
+pub mod csv_files;
+pub mod jobs;
+pub mod profile;
+mod screenshots;
+pub mod theme;
+pub mod views;
+pub mod window;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use app::{ConsoleApp, Prefs, View};
+
+use crate::backend::Backend;
+
+/// How the window is opened.
+#[derive(Debug, Clone, Default)]
+pub struct WindowOptions {
+    /// Show every view in turn, save `DIR/<view>.png`, and close.
+    pub screenshots: Option<PathBuf>,
+}
+
+/// Opens the console window on a backend and runs until it is closed.
+pub fn run(backend: Arc<dyn Backend>, options: WindowOptions) -> Result<(), eframe::Error> {
+    let viewport = egui::ViewportBuilder::default()
+        .with_title("keydesk")
+        .with_app_id("keydesk")
+        .with_inner_size([1280.0, 800.0])
+        .with_min_inner_size([800.0, 500.0]);
+    let native = eframe::NativeOptions {
+        viewport,
+        persist_window: options.screenshots.is_none(),
+        ..eframe::NativeOptions::default()
+    };
+    eframe::run_native(
+        "keydesk",
+        native,
+        Box::new(move |creation| {
+            let prefs = match (&options.screenshots, creation.storage) {
+                (None, Some(storage)) => eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default(),
+                _ => Prefs::default(),
+            };
+            let app = ConsoleApp::new(backend, prefs)?;
+            Ok(match options.screenshots {
+                Some(dir) => Box::new(screenshots::Tour::new(app, dir)) as Box<dyn eframe::App>,
+                None => Box::new(app),
+            })
+        }),
+    )
+}

@@ -1,0 +1,78 @@
+//! `keydesk --demo --screenshots DIR`: shows each view in turn in the real window, waits
+//! until its data has loaded, saves what the window shows as `DIR/<view>.png`, and closes.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::app::{Command, ConsoleApp, View};
+
+/// Frames to wait after the data of a view has loaded, so that layout settles.
+const SETTLE_FRAMES: u32 = 10;
+
+pub struct Tour {
+    app: ConsoleApp,
+    dir: PathBuf,
+    next: usize,
+    settled: u32,
+    /// Where the window's pixels arrive once a screenshot was asked for.
+    shot: Option<Arc<Mutex<Option<Arc<egui::ColorImage>>>>>,
+}
+
+impl Tour {
+    pub fn new(app: ConsoleApp, dir: PathBuf) -> Self {
+        Self { app, dir, next: 0, settled: 0, shot: None }
+    }
+
+    fn save_png(&self, view: View, image: &egui::ColorImage) -> Result<PathBuf, String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
+        let path = self.dir.join(format!("{}.png", view.slug()));
+        let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let [width, height] = image.size;
+        let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width as u32, height as u32);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+        let bytes: Vec<u8> = image.pixels.iter().flat_map(|p| p.to_array()).collect();
+        writer.write_image_data(&bytes).map_err(|e| e.to_string())?;
+        Ok(path)
+    }
+}
+
+impl eframe::App for Tour {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        let Some(&view) = View::ALL.get(self.next) else {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        };
+        if self.app.view() != view {
+            self.app.apply(Command::Show(view));
+            self.settled = 0;
+        }
+        self.app.ui(ui);
+        let arrived = self.shot.as_ref().and_then(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).take());
+        if let Some(image) = arrived {
+            match self.save_png(view, &image) {
+                Ok(path) => println!("saved {}", path.display()),
+                Err(error) => {
+                    eprintln!("cannot save the screenshot of {}: {error}", view.title());
+                    std::process::exit(1);
+                }
+            }
+            self.shot = None;
+            self.next += 1;
+        } else if self.shot.is_none() {
+            self.settled = if self.app.busy() { 0 } else { self.settled + 1 };
+            if self.settled >= SETTLE_FRAMES {
+                let slot = Arc::new(Mutex::new(None));
+                let (arrival, waker) = (slot.clone(), ctx.clone());
+                ctx.request_screenshot(move |image| {
+                    *arrival.lock().unwrap_or_else(PoisonError::into_inner) = Some(image);
+                    waker.request_repaint();
+                });
+                self.shot = Some(slot);
+            }
+        }
+        ctx.request_repaint();
+    }
+}

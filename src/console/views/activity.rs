@@ -1,0 +1,74 @@
+//! Activity: the audit log of every change, filtered by who, what and since when.
+
+use super::labelled_edit;
+use crate::backend::BackendResult;
+use crate::console::app::Env;
+use crate::console::jobs::Task;
+use crate::store::{AuditEntry, AuditQuery};
+
+#[derive(Default)]
+pub struct ActivityView {
+    who: String,
+    what: String,
+    days: u32,
+    shown: Option<(String, String, u32)>,
+    entries: Vec<AuditEntry>,
+    loading: Option<Task<BackendResult<Vec<AuditEntry>>>>,
+}
+
+impl ActivityView {
+    pub fn refresh(&mut self) {
+        self.shown = None;
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        if let Some(task) = &self.loading
+            && let Some(result) = task.take()
+        {
+            self.loading = None;
+            match result {
+                Ok(entries) => self.entries = entries,
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "Who", &mut self.who, 140.0).on_hover_text("owner, reseller:2, api-key:1, distributor:1");
+            labelled_edit(ui, "What", &mut self.what, 180.0).on_hover_text("An action, a subject or a detail");
+            let label = ui.label("Last days");
+            ui.add(egui::DragValue::new(&mut self.days).range(0..=3650)).labelled_by(label.id).on_hover_text("0: all");
+        });
+        let wanted = (self.who.clone(), self.what.clone(), self.days);
+        if self.shown.as_ref() != Some(&wanted) && self.loading.is_none() {
+            let query = AuditQuery {
+                who: wanted.0.clone(),
+                what: wanted.1.clone(),
+                since: (wanted.2 > 0).then(|| chrono::Utc::now() - chrono::Duration::days(i64::from(wanted.2))),
+            };
+            let backend = env.backend.clone();
+            self.loading = Some(env.jobs.run(ui.ctx(), move || backend.activity(&query)));
+            self.shown = Some(wanted);
+        }
+        ui.separator();
+        ui.label(format!("{} entries (newest first, at most 5,000)", self.entries.len()));
+        if self.entries.is_empty() && self.loading.is_none() {
+            ui.label("Nothing recorded matches.");
+            return;
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            egui::Grid::new("activity").striped(true).num_columns(5).show(ui, |ui| {
+                for title in ["When", "Who", "What", "Subject", "Detail"] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+                for entry in &self.entries {
+                    ui.label(entry.at.format("%Y-%m-%d %H:%M:%S").to_string());
+                    ui.label(&entry.actor);
+                    ui.label(&entry.action);
+                    ui.label(&entry.subject);
+                    ui.label(&entry.detail);
+                    ui.end_row();
+                }
+            });
+        });
+    }
+}

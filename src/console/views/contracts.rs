@@ -1,0 +1,90 @@
+//! Contracts: resellers and their pools (bought, used, left) and each pool's Contracts API
+//! flags.
+
+use crate::backend::{BackendResult, ResellerPools};
+use crate::console::app::Env;
+use crate::console::jobs::Task;
+use crate::console::theme::Tokens;
+
+#[derive(Default)]
+pub struct ContractsView {
+    resellers: Vec<ResellerPools>,
+    loaded: bool,
+    loading: Option<Task<BackendResult<Vec<ResellerPools>>>>,
+}
+
+impl ContractsView {
+    pub fn refresh(&mut self) {
+        self.loaded = false;
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        if let Some(task) = &self.loading
+            && let Some(result) = task.take()
+        {
+            self.loading = None;
+            match result {
+                Ok(resellers) => self.resellers = resellers,
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        if !self.loaded && self.loading.is_none() {
+            self.loaded = true;
+            let backend = env.backend.clone();
+            self.loading = Some(env.jobs.run(ui.ctx(), move || backend.resellers()));
+        }
+        ui.heading(format!("Resellers ({})", self.resellers.len()));
+        if self.resellers.is_empty() {
+            ui.label(if self.loading.is_some() {
+                "Loading…"
+            } else {
+                "No resellers yet: `keydesk admin reseller add`, then `keydesk admin pool add`."
+            });
+            return;
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for entry in &self.resellers {
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.strong(&entry.reseller.name);
+                        ui.label(&entry.reseller.email);
+                    });
+                    if entry.pools.is_empty() {
+                        ui.weak("No pools.");
+                    }
+                    egui::Grid::new(("pools", entry.reseller.id.0)).striped(true).num_columns(6).show(ui, |ui| {
+                        for title in ["Edition", "Bought", "Used", "Left", "Active", "Contracts API"] {
+                            ui.strong(title);
+                        }
+                        ui.end_row();
+                        for pool in &entry.pools {
+                            let terms = &pool.contract.terms;
+                            ui.label(pool.edition.label());
+                            ui.label(terms.quantity.to_string());
+                            ui.label(pool.contract.keys_count.to_string());
+                            let left = pool.left();
+                            if left == 0 {
+                                ui.colored_label(Tokens::WARNING, "0");
+                            } else {
+                                ui.label(left.to_string());
+                            }
+                            ui.label(if terms.active { "yes" } else { "no" });
+                            let r = &terms.rights;
+                            let flags: Vec<&str> = [
+                                (r.get_info, "get-info"),
+                                (r.generate, "generate"),
+                                (r.destroy, "destroy"),
+                                (r.destroy_all, "destroy-all"),
+                            ]
+                            .into_iter()
+                            .filter_map(|(on, name)| on.then_some(name))
+                            .collect();
+                            ui.label(if flags.is_empty() { "off".to_owned() } else { flags.join(", ") });
+                            ui.end_row();
+                        }
+                    });
+                });
+            }
+        });
+    }
+}

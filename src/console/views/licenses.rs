@@ -1,0 +1,402 @@
+//! Licenses: every license and key, filtered by product, status, state, owner, who made
+//! it and expiry; a virtual table; the selected license's activations and actions.
+
+use egui_extras::{Column, TableBuilder};
+
+use super::labelled_edit;
+use crate::backend::{BackendResult, LicenseAction};
+use crate::console::app::Env;
+use crate::console::jobs::Task;
+use crate::console::theme::Tokens;
+use crate::console::window::{FETCH, RowWindow};
+use crate::domain::license::{KeyState, License, LicenseId, LicenseStatus};
+use crate::domain::product::{Product, ProductId};
+use crate::service::console::Window;
+use crate::store::{ActivationRow, LicenseQuery};
+
+/// The filters as typed; turned into a query when they change.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Filters {
+    product: Option<ProductId>,
+    status: Option<LicenseStatus>,
+    key_state: Option<KeyState>,
+    owner: String,
+    made_by: String,
+    expiring_days: u32,
+}
+
+impl Filters {
+    fn query(&self) -> LicenseQuery {
+        LicenseQuery {
+            product: self.product,
+            status: self.status,
+            key_state: self.key_state,
+            owner: self.owner.clone(),
+            made_by: self.made_by.clone(),
+            expiring_before: (self.expiring_days > 0)
+                .then(|| chrono::Utc::now() + chrono::Duration::days(i64::from(self.expiring_days))),
+            now: None,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct LicensesView {
+    filters: Filters,
+    shown: Option<Filters>,
+    window: RowWindow<License>,
+    fetching: Option<(Filters, Task<BackendResult<Window<License>>>)>,
+    products: Vec<Product>,
+    products_task: Option<Task<BackendResult<Vec<Product>>>>,
+    selected: Option<License>,
+    activations: Vec<ActivationRow>,
+    activations_task: Option<Task<BackendResult<Vec<ActivationRow>>>>,
+    load_activations_for: Option<LicenseId>,
+    reference: String,
+    assign_to: String,
+    confirm_deactivate: bool,
+    action: Option<Task<BackendResult<String>>>,
+    focus_search: bool,
+    problem: Option<String>,
+}
+
+impl LicensesView {
+    pub fn focus_search(&mut self) {
+        self.focus_search = true;
+    }
+
+    pub fn refresh(&mut self) {
+        self.shown = None;
+        self.products.clear();
+        if let Some(license) = &self.selected {
+            self.load_activations_for = Some(license.id);
+        }
+    }
+
+    fn fetch(&mut self, env: &Env<'_>, ctx: &egui::Context, filters: Filters, offset: u64) {
+        if self.fetching.is_some() {
+            return;
+        }
+        let (backend, query) = (env.backend.clone(), filters.query());
+        let task = env.jobs.run(ctx, move || backend.licenses(&query, offset, FETCH));
+        self.fetching = Some((filters, task));
+    }
+
+    fn poll(&mut self, env: &mut Env<'_>) {
+        if let Some((filters, task)) = &self.fetching
+            && let Some(result) = task.take()
+        {
+            let filters = filters.clone();
+            self.fetching = None;
+            match result {
+                Ok(window) => {
+                    self.problem = None;
+                    if let Some(selected) = &self.selected
+                        && let Some(fresh) = window.rows.iter().find(|l| l.id == selected.id)
+                    {
+                        self.selected = Some(fresh.clone());
+                    }
+                    self.window = RowWindow { offset: window.offset, rows: window.rows, total: window.total };
+                }
+                Err(error) => self.problem = Some(error.to_string()),
+            }
+            self.shown = Some(filters);
+        }
+        if let Some(task) = &self.products_task
+            && let Some(result) = task.take()
+        {
+            self.products_task = None;
+            match result {
+                Ok(products) => self.products = products,
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        if let Some(task) = &self.activations_task
+            && let Some(result) = task.take()
+        {
+            self.activations_task = None;
+            match result {
+                Ok(rows) => self.activations = rows,
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        if let Some(task) = &self.action
+            && let Some(result) = task.take()
+        {
+            self.action = None;
+            match result {
+                Ok(message) => env.status.info(message),
+                Err(error) => env.status.error(error.to_string()),
+            }
+            self.shown = None;
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        let ctx = ui.ctx().clone();
+        self.poll(env);
+        if self.products.is_empty() && self.products_task.is_none() {
+            let backend = env.backend.clone();
+            self.products_task = Some(env.jobs.run(&ctx, move || backend.products()));
+        }
+        if let Some(id) = self.load_activations_for.take() {
+            let backend = env.backend.clone();
+            self.activations_task = Some(env.jobs.run(&ctx, move || backend.license_activations(id)));
+        }
+        if self.shown.as_ref() != Some(&self.filters) && self.fetching.as_ref().is_none_or(|(f, _)| *f != self.filters)
+        {
+            self.fetching = None;
+            self.fetch(env, &ctx, self.filters.clone(), 0);
+        }
+        self.filter_bar(ui);
+        ui.separator();
+        if self.selected.is_some() {
+            egui::Panel::right("license_detail")
+                .default_size(Tokens::DETAIL_WIDTH)
+                .show(ui, |ui| egui::ScrollArea::vertical().show(ui, |ui| self.detail_pane(ui, env)));
+        }
+        self.table(ui, env);
+    }
+
+    fn filter_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal_wrapped(|ui| {
+            let label = ui.label("Product");
+            let current = self
+                .filters
+                .product
+                .and_then(|id| self.products.iter().find(|p| p.id == id))
+                .map_or("Any".to_owned(), |p| p.name.clone());
+            egui::ComboBox::from_id_salt("license_product")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filters.product, None, "Any");
+                    for p in &self.products {
+                        ui.selectable_value(&mut self.filters.product, Some(p.id), p.name.clone());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("Status");
+            let status_text = |s: Option<LicenseStatus>| s.map_or("Any".to_owned(), |s| format!("{s:?}"));
+            egui::ComboBox::from_id_salt("license_status")
+                .selected_text(status_text(self.filters.status))
+                .show_ui(ui, |ui| {
+                    for status in [None, Some(LicenseStatus::Active), Some(LicenseStatus::Deactivated)] {
+                        ui.selectable_value(&mut self.filters.status, status, status_text(status));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            let label = ui.label("Key state");
+            let state_text = |s: Option<KeyState>| s.map_or("Any", KeyState::as_str).to_owned();
+            egui::ComboBox::from_id_salt("license_state")
+                .selected_text(state_text(self.filters.key_state))
+                .show_ui(ui, |ui| {
+                    for state in [
+                        None,
+                        Some(KeyState::Available),
+                        Some(KeyState::Assigned),
+                        Some(KeyState::Reserved),
+                        Some(KeyState::Blocked),
+                    ] {
+                        ui.selectable_value(&mut self.filters.key_state, state, state_text(state));
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+            labelled_edit(ui, "Owner", &mut self.filters.owner, 140.0)
+                .on_hover_text("Part of the owner's name, e-mail or username");
+            if std::mem::take(&mut self.focus_search) {
+                ui.memory_mut(|m| m.request_focus(egui::Id::unique("Owner")));
+            }
+            labelled_edit(ui, "Made by", &mut self.filters.made_by, 110.0)
+                .on_hover_text("e.g. reseller:2, owner, api-key");
+            let label = ui.label("Expiring within days");
+            ui.add(egui::DragValue::new(&mut self.filters.expiring_days).range(0..=3650))
+                .labelled_by(label.id)
+                .on_hover_text("0: any expiry");
+        });
+    }
+
+    fn table(&mut self, ui: &mut egui::Ui, env: &Env<'_>) {
+        if let Some(problem) = &self.problem {
+            ui.colored_label(Tokens::ERROR, problem);
+            return;
+        }
+        let total = self.window.total;
+        ui.horizontal(|ui| {
+            ui.label(format!("{total} licenses"));
+            if self.fetching.is_some() {
+                ui.spinner();
+            }
+        });
+        if total == 0 && self.fetching.is_none() {
+            ui.vertical_centered(|ui| ui.label("No licenses match. Generate keys, or loosen the filters."));
+            return;
+        }
+        let products = &self.products;
+        let product_name = |id: Option<ProductId>| {
+            id.and_then(|id| products.iter().find(|p| p.id == id)).map_or(String::new(), |p| p.name.clone())
+        };
+        let (window, selected) = (&self.window, self.selected.as_ref().map(|l| l.id));
+        let mut visible: Option<(u64, u64)> = None;
+        let mut clicked: Option<License> = None;
+        TableBuilder::new(ui)
+            .id_salt("licenses_table")
+            .striped(true)
+            .resizable(true)
+            .sense(egui::Sense::click())
+            .column(Column::initial(250.0).at_least(100.0))
+            .column(Column::initial(150.0))
+            .column(Column::initial(170.0))
+            .column(Column::initial(90.0))
+            .column(Column::initial(80.0))
+            .column(Column::initial(60.0))
+            .column(Column::remainder())
+            .header(Tokens::ROW_HEIGHT, |mut header| {
+                for title in ["License / key", "Product", "Owner", "Status", "State", "Used", "Made by"] {
+                    header.col(|ui| {
+                        ui.strong(title);
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(Tokens::ROW_HEIGHT, total as usize, |mut row| {
+                    let index = row.index() as u64;
+                    visible = Some(visible.map_or((index, index + 1), |(a, b)| (a.min(index), b.max(index + 1))));
+                    let license = window.get(index);
+                    row.set_selected(license.is_some_and(|l| Some(l.id) == selected));
+                    let cells: [String; 7] = match license {
+                        Some(l) => [
+                            l.number.clone(),
+                            product_name(l.product_id),
+                            if l.owner_email.is_empty() {
+                                l.owner_username.clone().unwrap_or_default()
+                            } else {
+                                format!("{} <{}>", l.owner_name, l.owner_email)
+                            },
+                            format!("{:?}", l.status),
+                            l.key_state.as_str().to_owned(),
+                            if l.limit.0 == 0 {
+                                format!("{}/unlimited", l.used)
+                            } else {
+                                format!("{}/{}", l.used, l.limit.0)
+                            },
+                            l.created_by.clone(),
+                        ],
+                        None => std::array::from_fn(|i| if i == 0 { "…".to_owned() } else { String::new() }),
+                    };
+                    for cell in cells {
+                        row.col(|ui| {
+                            ui.add(egui::Label::new(cell).truncate().selectable(false));
+                        });
+                    }
+                    if row.response().clicked() {
+                        clicked = license.cloned();
+                    }
+                });
+            });
+        if let Some(license) = clicked {
+            self.reference = license.reference.clone();
+            self.load_activations_for = Some(license.id);
+            self.selected = Some(license);
+        }
+        if let Some((start, end)) = visible
+            && let Some(offset) = self.window.refill_for(start..end)
+            && let Some(shown) = self.shown.clone()
+        {
+            self.fetch(env, ui.ctx(), shown, offset);
+        }
+    }
+
+    fn act(&mut self, env: &Env<'_>, ctx: &egui::Context, number: &str, action: LicenseAction, done: String) {
+        let (backend, number) = (env.backend.clone(), number.to_owned());
+        self.action = Some(env.jobs.run(ctx, move || backend.license_action(&number, &action).map(|()| done)));
+    }
+
+    fn detail_pane(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        let ctx = ui.ctx().clone();
+        let Some(license) = self.selected.clone() else { return };
+        ui.horizontal(|ui| {
+            ui.heading("License");
+            if ui.small_button("Close").clicked() {
+                self.selected = None;
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.monospace(&license.number);
+            if ui.small_button("Copy").on_hover_text("Copy the key").clicked() {
+                ui.ctx().copy_text(license.number.clone());
+                env.status.info("Key copied.");
+            }
+        });
+        egui::Grid::new("license_facts").num_columns(2).show(ui, |ui| {
+            let expires = license
+                .expires_at()
+                .map(|at| at.date_naive())
+                .or(license.valid_until)
+                .map_or("never".to_owned(), |day| day.to_string());
+            for (label, value) in [
+                ("Status", format!("{:?}", license.status)),
+                ("Key state", license.key_state.as_str().to_owned()),
+                ("Owner", format!("{} {}", license.owner_name, license.owner_email)),
+                ("User", license.owner_username.clone().unwrap_or_default()),
+                ("Seats", format!("{} used of {}", license.used, license.limit.0)),
+                ("Expires", expires),
+                ("Reference", license.reference.clone()),
+                ("Made by", license.created_by.clone()),
+                ("Test key", if license.is_test { "yes" } else { "no" }.to_owned()),
+            ] {
+                ui.label(label);
+                ui.label(value);
+                ui.end_row();
+            }
+        });
+        ui.separator();
+        let number = license.number.clone();
+        ui.horizontal(|ui| {
+            if license.status == LicenseStatus::Deactivated {
+                if ui.button("Activate license").clicked() {
+                    self.act(env, &ctx, &number, LicenseAction::Activate, "License activated.".into());
+                }
+            } else if ui.button("Deactivate license").clicked() {
+                self.confirm_deactivate = true;
+            }
+        });
+        if self.confirm_deactivate {
+            let question = "Deactivate this license? Its holders stop being served until it is activated again.";
+            if let Some(confirmed) = super::confirm(&ctx, "confirm_deactivate", question, "Deactivate") {
+                self.confirm_deactivate = false;
+                if confirmed {
+                    self.act(env, &ctx, &number, LicenseAction::Deactivate, "License deactivated.".into());
+                }
+            }
+        }
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "License reference", &mut self.reference, 160.0);
+            if ui.button("Set").clicked() {
+                let action = LicenseAction::SetReference(self.reference.clone());
+                self.act(env, &ctx, &number, action, "Reference set.".into());
+            }
+        });
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "Assign to user", &mut self.assign_to, 160.0);
+            if ui.button("Assign").clicked() {
+                let user = self.assign_to.trim().to_owned();
+                self.act(env, &ctx, &number, LicenseAction::AssignUser(user.clone()), format!("Assigned to {user}."));
+            }
+        });
+        ui.separator();
+        ui.strong(format!("Activations ({})", self.activations.len()));
+        if self.activations_task.is_some() {
+            ui.spinner();
+        } else if self.activations.is_empty() {
+            ui.weak("No activations.");
+        }
+        for activation in &self.activations {
+            let device = activation.device.as_deref().map(|d| format!(" (device {d})")).unwrap_or_default();
+            ui.label(format!("{}{device} since {}", activation.identifier, activation.created_at.format("%Y-%m-%d")));
+        }
+        super::result_line(ui, self.action.is_some());
+    }
+}

@@ -1,0 +1,50 @@
+//! One file per view of the left navigation, and the few widgets they share.
+
+pub mod activity;
+pub mod contracts;
+pub mod keygen;
+pub mod licenses;
+pub mod outbox;
+pub mod products;
+pub mod settings;
+pub mod telemetry;
+pub mod users;
+
+/// A text field with a visible label that is also its accessible name (screen readers and
+/// the tests find it by that name). Its id is the label, so a shortcut can focus it.
+pub fn labelled_edit(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) -> egui::Response {
+    let shown = ui.label(label);
+    ui.add(egui::TextEdit::singleline(text).id(egui::Id::unique(label)).desired_width(width)).labelled_by(shown.id)
+}
+
+/// A modal question; `Some(true)` once confirmed, `Some(false)` once cancelled (or Escape).
+pub fn confirm(ctx: &egui::Context, id: &str, question: &str, action: &str) -> Option<bool> {
+    let mut answer = None;
+    let modal = egui::Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+        ui.set_max_width(380.0);
+        ui.label(question);
+        ui.add_space(8.0);
+        ui.horizontal(|ui| {
+            if ui.button(action).clicked() {
+                answer = Some(true);
+            }
+            if ui.button("Cancel").clicked() {
+                answer = Some(false);
+            }
+        });
+    });
+    if modal.should_close() && answer.is_none() {
+        answer = Some(false);
+    }
+    answer
+}
+
+/// A spinner while an action runs.
+pub fn result_line(ui: &mut egui::Ui, busy: bool) {
+    if busy {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label("Working…");
+        });
+    }
+}

@@ -1,0 +1,101 @@
+//! Outbox: queued, sent and failed mails; read one; queue it again.
+
+use crate::backend::BackendResult;
+use crate::console::app::Env;
+use crate::console::jobs::Task;
+use crate::console::theme::Tokens;
+use crate::store::{OutboxEntry, OutboxState};
+
+#[derive(Default)]
+pub struct OutboxView {
+    mails: Vec<OutboxEntry>,
+    loaded: bool,
+    loading: Option<Task<BackendResult<Vec<OutboxEntry>>>>,
+    selected: Option<i64>,
+    action: Option<Task<BackendResult<()>>>,
+}
+
+impl OutboxView {
+    pub fn refresh(&mut self) {
+        self.loaded = false;
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        if let Some(task) = &self.loading
+            && let Some(result) = task.take()
+        {
+            self.loading = None;
+            match result {
+                Ok(mut mails) => {
+                    mails.reverse();
+                    self.mails = mails;
+                }
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        if let Some(task) = &self.action
+            && let Some(result) = task.take()
+        {
+            self.action = None;
+            match result {
+                Ok(()) => env.status.info("The mail is queued again."),
+                Err(error) => env.status.error(error.to_string()),
+            }
+            self.loaded = false;
+        }
+        if !self.loaded && self.loading.is_none() {
+            self.loaded = true;
+            let backend = env.backend.clone();
+            self.loading = Some(env.jobs.run(ui.ctx(), move || backend.outbox()));
+        }
+        let count = |state| self.mails.iter().filter(|m| m.state == state).count();
+        ui.heading(format!(
+            "Outbox: {} queued, {} sent, {} failed",
+            count(OutboxState::Queued),
+            count(OutboxState::Sent),
+            count(OutboxState::Failed)
+        ));
+        if self.mails.is_empty() {
+            ui.label(if self.loading.is_some() { "Loading…" } else { "No mail yet." });
+            return;
+        }
+        if let Some(mail) = self.selected.and_then(|id| self.mails.iter().find(|m| m.id == id)).cloned() {
+            egui::Panel::right("mail_detail").default_size(Tokens::DETAIL_WIDTH + 60.0).show(ui, |ui| {
+                ui.strong(&mail.subject);
+                ui.label(format!("To: {}", mail.to));
+                ui.label(format!("State: {} after {} attempt(s)", mail.state.as_str(), mail.attempts));
+                if let Some(error) = &mail.last_error {
+                    ui.colored_label(Tokens::ERROR, error);
+                }
+                if mail.state != OutboxState::Queued && ui.button("Resend").clicked() {
+                    let backend = env.backend.clone();
+                    self.action = Some(env.jobs.run(ui.ctx(), move || backend.resend_mail(mail.id)));
+                }
+                ui.separator();
+                egui::ScrollArea::vertical().show(ui, |ui| ui.monospace(&mail.body));
+            });
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            egui::Grid::new("outbox").striped(true).num_columns(4).show(ui, |ui| {
+                for title in ["Created", "State", "To", "Subject"] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+                for mail in &self.mails {
+                    ui.label(mail.created_at.format("%Y-%m-%d %H:%M").to_string());
+                    let state = mail.state.as_str();
+                    if mail.state == OutboxState::Failed {
+                        ui.colored_label(Tokens::ERROR, state);
+                    } else {
+                        ui.label(state);
+                    }
+                    ui.label(&mail.to);
+                    if ui.link(&mail.subject).clicked() {
+                        self.selected = Some(mail.id);
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+    }
+}

@@ -1,0 +1,305 @@
+//! Products: their meta, signing key and generator, a form for a new product, and a
+//! generator form whose preview and keyspace follow every change as it is typed.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::labelled_edit;
+use crate::backend::BackendResult;
+use crate::console::app::Env;
+use crate::console::jobs::Task;
+use crate::console::theme::Tokens;
+use crate::domain::generator::{CustomFormat, Generator, GeneratorId, KeyFormat};
+use crate::domain::product::{Product, ProductId, ProductSource};
+use crate::store::{GeneratorFields, ProductFields};
+
+const METHODS: [&str; 3] = ["chunk-system", "uuid", "custom"];
+
+struct GeneratorForm {
+    method: String,
+    charset: String,
+    chunks: u32,
+    chunk_length: u32,
+    prefix: String,
+    suffix: String,
+    custom: String,
+    activation_limit: u32,
+    validity_days: u32,
+}
+
+impl Default for GeneratorForm {
+    fn default() -> Self {
+        Self {
+            method: "chunk-system".into(),
+            charset: "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".into(),
+            chunks: 4,
+            chunk_length: 5,
+            prefix: String::new(),
+            suffix: String::new(),
+            custom: CustomFormat::ALL[0].name().into(),
+            activation_limit: 1,
+            validity_days: 365,
+        }
+    }
+}
+
+impl GeneratorForm {
+    fn format(&self) -> Result<KeyFormat, String> {
+        KeyFormat::from_fields(&self.method, &self.charset, self.chunks, self.chunk_length, &self.custom)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Three sample keys (from a fixed seed, so the preview holds still) and the keyspace.
+    fn preview(&self) -> Result<(Vec<String>, f64), String> {
+        let format = self.format()?;
+        let generator = Generator {
+            id: GeneratorId(0),
+            product: ProductId(0),
+            format,
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            activation_limit: self.activation_limit,
+            validity_days: self.validity_days,
+            active: true,
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            updated_at: chrono::DateTime::UNIX_EPOCH,
+        };
+        let bits = generator.format.keyspace_bits();
+        Ok((generator.preview(&mut StdRng::seed_from_u64(7), 3), bits))
+    }
+
+    fn fields(&self, product: ProductId) -> GeneratorFields {
+        GeneratorFields {
+            product,
+            method: self.method.clone(),
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            function_name: if self.method == "custom" { self.custom.clone() } else { String::new() },
+            number_of_chunks: self.chunks,
+            chunk_length: self.chunk_length,
+            charset: self.charset.clone(),
+            activation_limit: self.activation_limit,
+            validity_days: self.validity_days,
+            active: true,
+        }
+    }
+}
+
+/// "2^80 (1.2e24 keys)".
+pub fn keyspace_text(bits: f64) -> String {
+    format!("2^{bits:.1} ({:.2e} keys)", 2f64.powf(bits))
+}
+
+/// The products and every generator.
+type Catalog = (Vec<Product>, Vec<Generator>);
+
+#[derive(Default)]
+pub struct ProductsView {
+    products: Vec<Product>,
+    generators: Vec<Generator>,
+    loaded: bool,
+    loading: Option<Task<BackendResult<Catalog>>>,
+    selected: Option<ProductId>,
+    name: String,
+    description: String,
+    generator: GeneratorForm,
+    action: Option<Task<BackendResult<String>>>,
+}
+
+impl ProductsView {
+    pub fn refresh(&mut self) {
+        self.loaded = false;
+    }
+
+    fn poll(&mut self, env: &mut Env<'_>) {
+        if let Some(task) = &self.loading
+            && let Some(result) = task.take()
+        {
+            self.loading = None;
+            match result {
+                Ok((products, generators)) => {
+                    self.products = products;
+                    self.generators = generators;
+                }
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        if let Some(task) = &self.action
+            && let Some(result) = task.take()
+        {
+            self.action = None;
+            match result {
+                Ok(message) => env.status.info(message),
+                Err(error) => env.status.error(error.to_string()),
+            }
+            self.loaded = false;
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        let ctx = ui.ctx().clone();
+        self.poll(env);
+        if !self.loaded && self.loading.is_none() {
+            self.loaded = true;
+            let backend = env.backend.clone();
+            self.loading = Some(env.jobs.run(&ctx, move || Ok((backend.products()?, backend.generators()?))));
+        }
+        egui::Panel::right("product_forms").default_size(Tokens::DETAIL_WIDTH + 40.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                self.new_product(ui, env);
+                ui.separator();
+                self.generator_form(ui, env);
+            });
+        });
+        self.list(ui);
+    }
+
+    fn list(&mut self, ui: &mut egui::Ui) {
+        ui.heading(format!("Products ({})", self.products.len()));
+        if self.products.is_empty() {
+            ui.label(if self.loading.is_some() { "Loading…" } else { "No products yet. Create one on the right." });
+            return;
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            for product in &self.products {
+                let generator = self.generators.iter().find(|g| g.product == product.id);
+                let selected = self.selected == Some(product.id);
+                egui::Frame::group(ui.style()).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        if ui.selectable_label(selected, egui::RichText::new(&product.name).strong()).clicked() {
+                            self.selected = Some(product.id);
+                        }
+                        ui.weak(format!("#{}", product.id.0));
+                        if !product.active {
+                            ui.colored_label(Tokens::WARNING, "inactive");
+                        }
+                        if product.has_signing_key {
+                            ui.label("own signing key");
+                        }
+                    });
+                    if !product.description.is_empty() {
+                        ui.label(&product.description);
+                    }
+                    match generator {
+                        Some(g) => {
+                            let sample = g.preview(&mut StdRng::seed_from_u64(7), 1).pop().unwrap_or_default();
+                            ui.label(format!(
+                                "Generator: {} · e.g. {sample} · keyspace {}",
+                                g.format.method(),
+                                keyspace_text(g.format.keyspace_bits())
+                            ));
+                        }
+                        None => {
+                            ui.weak("No generator: keys of this product cannot be generated yet.");
+                        }
+                    }
+                    for meta in &product.meta {
+                        ui.label(format!("{} = {}", meta.key, meta.value));
+                    }
+                });
+            }
+        });
+    }
+
+    fn new_product(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        ui.strong("New product");
+        ui.horizontal(|ui| labelled_edit(ui, "Product name", &mut self.name, 200.0));
+        ui.horizontal(|ui| labelled_edit(ui, "Description", &mut self.description, 200.0));
+        if ui.button("Create product").clicked() {
+            let fields = ProductFields {
+                name: self.name.trim().to_owned(),
+                description: self.description.trim().to_owned(),
+                source: ProductSource::Internal,
+                external_reference: String::new(),
+                active: true,
+                require_non_expired: false,
+                post_url: String::new(),
+                distributor: None,
+            };
+            let backend = env.backend.clone();
+            self.action = Some(env.jobs.run(ui.ctx(), move || {
+                backend.create_product(&fields).map(|p| format!("Created product {} (#{}).", p.name, p.id.0))
+            }));
+            self.name.clear();
+            self.description.clear();
+        }
+    }
+
+    fn generator_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        let Some(product) = self.selected.and_then(|id| self.products.iter().find(|p| p.id == id)) else {
+            ui.weak("Select a product to give it a generator.");
+            return;
+        };
+        let (product_id, product_name) = (product.id, product.name.clone());
+        ui.strong(format!("Generator for {product_name}"));
+        let form = &mut self.generator;
+        ui.horizontal(|ui| {
+            let label = ui.label("Method");
+            egui::ComboBox::from_id_salt("generator_method")
+                .selected_text(form.method.clone())
+                .show_ui(ui, |ui| {
+                    for method in METHODS {
+                        ui.selectable_value(&mut form.method, method.to_owned(), method);
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
+        match form.method.as_str() {
+            "chunk-system" => {
+                ui.horizontal(|ui| labelled_edit(ui, "Charset", &mut form.charset, 220.0));
+                ui.horizontal(|ui| {
+                    let label = ui.label("Chunks");
+                    ui.add(egui::DragValue::new(&mut form.chunks).range(1..=64)).labelled_by(label.id);
+                    let label = ui.label("Chunk length");
+                    ui.add(egui::DragValue::new(&mut form.chunk_length).range(1..=64)).labelled_by(label.id);
+                });
+            }
+            "custom" => {
+                ui.horizontal(|ui| {
+                    let label = ui.label("Format");
+                    egui::ComboBox::from_id_salt("generator_custom")
+                        .selected_text(form.custom.clone())
+                        .show_ui(ui, |ui| {
+                            for custom in CustomFormat::ALL {
+                                ui.selectable_value(&mut form.custom, custom.name().to_owned(), custom.name());
+                            }
+                        })
+                        .response
+                        .labelled_by(label.id);
+                });
+            }
+            _ => {}
+        }
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "Prefix", &mut form.prefix, 80.0);
+            labelled_edit(ui, "Suffix", &mut form.suffix, 80.0);
+        });
+        ui.horizontal(|ui| {
+            let label = ui.label("Activation limit");
+            ui.add(egui::DragValue::new(&mut form.activation_limit).range(0..=100_000))
+                .labelled_by(label.id)
+                .on_hover_text("0: unlimited");
+            let label = ui.label("Validity days");
+            ui.add(egui::DragValue::new(&mut form.validity_days).range(0..=36_500))
+                .labelled_by(label.id)
+                .on_hover_text("Counted from assignment; 0: never expires");
+        });
+        match form.preview() {
+            Ok((samples, bits)) => {
+                ui.label(format!("Preview: {}", samples.join("  ")));
+                ui.label(format!("Keyspace: {}", keyspace_text(bits)));
+            }
+            Err(problem) => {
+                ui.colored_label(Tokens::ERROR, format!("Cannot make keys: {problem}"));
+            }
+        }
+        let usable = form.format().is_ok();
+        if ui.add_enabled(usable, egui::Button::new("Add generator")).clicked() {
+            let (backend, fields) = (env.backend.clone(), form.fields(product_id));
+            self.action = Some(env.jobs.run(ui.ctx(), move || {
+                backend.create_generator(&fields).map(|_| format!("Generator added to {product_name}."))
+            }));
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! Telemetry: records per product and data group, red flags highlighted, numeric series
+//! plotted.
+
+use egui_plot::{Line, Plot};
+
+use super::labelled_edit;
+use crate::backend::BackendResult;
+use crate::console::app::Env;
+use crate::console::jobs::Task;
+use crate::console::theme::Tokens;
+use crate::domain::telemetry::TelemetryRecord;
+use crate::store::TelemetryFilter;
+
+#[derive(Default)]
+pub struct TelemetryView {
+    group: String,
+    red_only: bool,
+    shown: Option<(String, bool)>,
+    records: Vec<TelemetryRecord>,
+    loading: Option<Task<BackendResult<Vec<TelemetryRecord>>>>,
+}
+
+impl TelemetryView {
+    pub fn refresh(&mut self) {
+        self.shown = None;
+    }
+
+    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        if let Some(task) = &self.loading
+            && let Some(result) = task.take()
+        {
+            self.loading = None;
+            match result {
+                Ok(records) => self.records = records,
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "Data group", &mut self.group, 160.0);
+            ui.checkbox(&mut self.red_only, "Red flags only");
+        });
+        let wanted = (self.group.clone(), self.red_only);
+        if self.shown.as_ref() != Some(&wanted) && self.loading.is_none() {
+            let filter = TelemetryFilter {
+                data_group: Some(wanted.0.trim().to_owned()).filter(|g| !g.is_empty()),
+                red_flags: wanted.1.then_some(true),
+                limit: 5_000,
+                ..TelemetryFilter::default()
+            };
+            let backend = env.backend.clone();
+            self.loading = Some(env.jobs.run(ui.ctx(), move || backend.telemetry(&filter)));
+            self.shown = Some(wanted);
+        }
+        ui.separator();
+        if self.records.is_empty() {
+            ui.label(if self.loading.is_some() { "Loading…" } else { "No telemetry received yet." });
+            return;
+        }
+        let numeric: Vec<[f64; 2]> = self
+            .records
+            .iter()
+            .filter_map(|r| r.data.trim().parse::<f64>().ok().map(|y| [r.created_at.timestamp() as f64, y]))
+            .collect();
+        if !numeric.is_empty() {
+            ui.label(format!("Numeric values over time ({} points)", numeric.len()));
+            Plot::new("telemetry_plot").height(200.0).show(ui, |plot| plot.line(Line::new("value", numeric)));
+        }
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            egui::Grid::new("telemetry").striped(true).num_columns(6).show(ui, |ui| {
+                for title in ["Received", "Product", "Group", "Type", "Value", "Flags"] {
+                    ui.strong(title);
+                }
+                ui.end_row();
+                for r in &self.records {
+                    ui.label(r.created_at.format("%Y-%m-%d %H:%M").to_string());
+                    ui.label(r.product_id.map_or(String::new(), |p| p.to_string()));
+                    ui.label(&r.data_group);
+                    ui.label(&r.data_type);
+                    ui.label(&r.data);
+                    if r.flags.red_flags {
+                        ui.colored_label(Tokens::ERROR, "red flag");
+                    } else if !r.flags.correct_format {
+                        ui.colored_label(Tokens::WARNING, "malformed");
+                    } else {
+                        ui.label("");
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+    }
+}

@@ -1,0 +1,202 @@
+//! Windows onto whole tables for the console: all users, all licenses, the audit log,
+//! sorted and filtered, read a window at a time so that a table of a million rows only
+//! ever loads what is on screen.
+
+use chrono::{DateTime, Utc};
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+
+use super::users::{SELECT_USER, from_row as user_row};
+use super::{AuditEntry, Db, StoreError, from_millis, to_millis};
+use crate::domain::license::{KeyState, License, LicenseStatus};
+use crate::domain::product::ProductId;
+use crate::domain::user::User;
+
+/// The column the users table is sorted by; each is backed by an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum UserOrder {
+    #[default]
+    Username,
+    Email,
+    Created,
+}
+
+/// Which licenses a window shows. Empty fields do not filter.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LicenseQuery {
+    pub product: Option<ProductId>,
+    pub status: Option<LicenseStatus>,
+    pub key_state: Option<KeyState>,
+    /// A substring of the owner's name, e-mail or username.
+    pub owner: String,
+    /// A substring of who made the license (`reseller:2`, `owner`, …).
+    pub made_by: String,
+    /// Only licenses that stop working between now and this instant.
+    pub expiring_before: Option<DateTime<Utc>>,
+    pub now: Option<DateTime<Utc>>,
+}
+
+/// Which audit entries a window shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AuditQuery {
+    pub who: String,
+    pub what: String,
+    pub since: Option<DateTime<Utc>>,
+}
+
+fn like(text: &str) -> Value {
+    let escaped = text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    Value::Text(format!("%{escaped}%"))
+}
+
+impl LicenseQuery {
+    fn conditions(&self) -> (String, Vec<Value>) {
+        let mut conditions = vec!["l.status != 2".to_owned()];
+        let mut args = Vec::new();
+        if let Some(product) = self.product {
+            conditions.push("l.product_id = ?".into());
+            args.push(Value::Integer(product.0));
+        }
+        if let Some(status) = self.status {
+            conditions.push("l.status = ?".into());
+            args.push(Value::Integer(i64::from(status.code())));
+        }
+        if let Some(state) = self.key_state {
+            conditions.push("l.key_state = ?".into());
+            args.push(Value::Text(state.as_str().into()));
+        }
+        if !self.owner.trim().is_empty() {
+            conditions.push(
+                "(l.owner_name LIKE ?1x ESCAPE '\\' OR l.owner_email LIKE ?1x ESCAPE '\\' OR u.username LIKE ?1x ESCAPE '\\')"
+                    .replace("?1x", "?"),
+            );
+            let pattern = like(&self.owner);
+            args.extend([pattern.clone(), pattern.clone(), pattern]);
+        }
+        if !self.made_by.trim().is_empty() {
+            conditions.push("l.created_by LIKE ? ESCAPE '\\'".into());
+            args.push(like(&self.made_by));
+        }
+        if let (Some(before), Some(now)) = (self.expiring_before, self.now) {
+            // A registration license ends on its valid-until date; a key, validity days after assignment.
+            conditions.push(
+                "((l.valid_until IS NOT NULL AND l.valid_until >= ? AND l.valid_until <= ?) OR \
+                 (l.validity_days > 0 AND l.assigned_at IS NOT NULL AND \
+                  l.assigned_at + l.validity_days * 86400000 BETWEEN ? AND ?))"
+                    .into(),
+            );
+            args.push(Value::Text(now.date_naive().to_string()));
+            args.push(Value::Text(before.date_naive().to_string()));
+            args.push(Value::Integer(to_millis(now)));
+            args.push(Value::Integer(to_millis(before)));
+        }
+        (conditions.join(" AND "), args)
+    }
+}
+
+impl Db<'_> {
+    /// All users, sorted, from `offset` on.
+    pub fn users_window(
+        &self,
+        order: UserOrder,
+        descending: bool,
+        offset: u64,
+        limit: u32,
+    ) -> Result<Vec<User>, StoreError> {
+        let (column, index) = match order {
+            UserOrder::Username => ("u.username_key", "users_by_name"),
+            UserOrder::Email => ("u.email_key", "users_by_email"),
+            UserOrder::Created => ("u.id", ""),
+        };
+        let direction = if descending { "DESC" } else { "ASC" };
+        let indexed = if index.is_empty() { String::new() } else { format!(" INDEXED BY {index}") };
+        let sql = SELECT_USER.replacen("FROM users u", &format!("FROM users u{indexed}"), 1);
+        let sql = format!("{sql} ORDER BY {column} {direction} LIMIT ?1 OFFSET ?2");
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params![limit, offset as i64], user_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// Licenses matching `query`, newest first, from `offset` on, and how many match.
+    pub fn licenses_window(
+        &self,
+        query: &LicenseQuery,
+        offset: u64,
+        limit: u32,
+    ) -> Result<(Vec<License>, u64), StoreError> {
+        let (conditions, args) = query.conditions();
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM licenses l LEFT JOIN users u ON u.id = l.user_id WHERE {conditions}"
+            ))?
+            .query_row(params_from_iter(args.iter()), |r| r.get(0))?;
+        let mut window_args = args;
+        window_args.push(Value::Integer(i64::from(limit)));
+        window_args.push(Value::Integer(offset as i64));
+        let rows = self.licenses_where(
+            &format!("{conditions} ORDER BY l.id DESC LIMIT ? OFFSET ?"),
+            params_from_iter(window_args.iter()),
+        )?;
+        Ok((rows, total as u64))
+    }
+
+    /// Audit entries matching `query`, newest first.
+    pub fn audit_window(&self, query: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut conditions = vec!["1 = 1".to_owned()];
+        let mut args = Vec::new();
+        if !query.who.trim().is_empty() {
+            conditions.push("actor LIKE ? ESCAPE '\\'".into());
+            args.push(like(&query.who));
+        }
+        if !query.what.trim().is_empty() {
+            conditions
+                .push("(action LIKE ? ESCAPE '\\' OR subject LIKE ? ESCAPE '\\' OR detail LIKE ? ESCAPE '\\')".into());
+            let pattern = like(&query.what);
+            args.extend([pattern.clone(), pattern.clone(), pattern]);
+        }
+        if let Some(since) = query.since {
+            conditions.push("at >= ?".into());
+            args.push(Value::Integer(to_millis(since)));
+        }
+        args.push(Value::Integer(i64::from(limit)));
+        let sql = format!(
+            "SELECT id, at, actor, action, subject, detail FROM audit WHERE {} ORDER BY id DESC LIMIT ?",
+            conditions.join(" AND ")
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: from_millis(r.get(1)?),
+                actor: r.get(2)?,
+                action: r.get(3)?,
+                subject: r.get(4)?,
+                detail: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// One activation of a license: the identifier (or device) holding a seat, and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationRow {
+    pub identifier: String,
+    pub device: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Db<'_> {
+    /// The activations of a license, oldest first.
+    pub fn activations_of(&self, license: crate::domain::license::LicenseId) -> Result<Vec<ActivationRow>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.identifier, d.name, a.created_at FROM activations a LEFT JOIN devices d ON d.id = a.device_id \
+             WHERE a.license_id = ?1 ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([license.0], |r| {
+            Ok(ActivationRow { identifier: r.get(0)?, device: r.get(1)?, created_at: from_millis(r.get(2)?) })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,143 @@
+//! The console's everyday flows, each driven through labelled widgets.
+
+use egui_kittest::kittest::Queryable;
+use keydesk::backend::Backend;
+use keydesk::console::app::Status;
+use keydesk::domain::license::LicenseStatus;
+use keydesk::domain::reseller::{Edition, KeyOrder};
+use keydesk::store::LicenseQuery;
+
+use crate::world::{World, click, settle, type_into};
+
+#[test]
+fn register_a_user_through_the_form_and_find_them_by_wildcard_search() {
+    let world = World::start();
+    let mut harness = world.harness();
+    settle(&mut harness);
+    assert!(harness.query_by_label_contains("No users yet").is_some(), "an empty database says so");
+    click(&mut harness, "Register…");
+    type_into(&mut harness, "Username", "alice.walker");
+    type_into(&mut harness, "User e-mail", "alice@example.com");
+    type_into(&mut harness, "Password", "correct horse 1");
+    click(&mut harness, "Register");
+    settle(&mut harness);
+    assert_eq!(*harness.state().status(), Status::Info("Registered alice.walker.".into()));
+    type_into(&mut harness, "Search users", "ali*");
+    settle(&mut harness);
+    assert!(harness.query_by_label("alice.walker").is_some(), "the search finds the new user");
+    assert!(harness.query_by_label("1 matching users").is_some());
+    type_into(&mut harness, "Search users", "xx");
+    settle(&mut harness);
+    assert!(harness.query_by_label_contains("Type at least 3 characters").is_some());
+}
+
+#[test]
+fn create_a_product_and_a_generator_and_read_the_preview() {
+    let world = World::start();
+    let mut harness = world.harness();
+    click(&mut harness, "Products");
+    settle(&mut harness);
+    type_into(&mut harness, "Product name", "Suite 2026");
+    click(&mut harness, "Create product");
+    settle(&mut harness);
+    click(&mut harness, "Suite 2026");
+    settle(&mut harness);
+    type_into(&mut harness, "Prefix", "SU-");
+    let preview = harness.get_by_label_contains("Preview: SU-").value().unwrap_or_default();
+    let first = preview.trim_start_matches("Preview: ").split_whitespace().next().unwrap_or_default().to_owned();
+    assert_eq!(first.len(), "SU-".len() + 4 * 5 + 3, "{preview}");
+    assert!(harness.query_by_label_contains("Keyspace: 2^100.0").is_some(), "4 chunks of 5 from 32 characters");
+    click(&mut harness, "Add generator");
+    settle(&mut harness);
+    let generators = world.backend.generators().expect("generators");
+    assert_eq!(generators.len(), 1);
+    assert_eq!(generators[0].prefix, "SU-");
+    assert!(harness.query_by_label_contains("Generator: chunk-system").is_some());
+}
+
+#[test]
+fn generate_five_keys_for_a_resellers_customer_and_see_the_pool_drop() {
+    let world = World::start();
+    let product = world.product("FTP Synchronizer Professional");
+    world.reseller(product, 100);
+    let mut harness = world.harness();
+    click(&mut harness, "Key generation");
+    settle(&mut harness);
+    assert!(harness.query_by_label("Left in the pool: 100 of 100").is_some());
+    type_into(&mut harness, "Quantity", "5");
+    type_into(&mut harness, "First name", "Ada");
+    type_into(&mut harness, "Last name", "Lovelace");
+    type_into(&mut harness, "Customer e-mail", "ada@customer.example");
+    click(&mut harness, "Generate keys");
+    settle(&mut harness);
+    assert!(harness.query_by_label("5 key(s), Professional edition").is_some());
+    assert!(harness.query_by_label("Left in the pool: 95 of 100").is_some(), "the pool dropped by 5");
+    assert!(harness.query_by_label("Copy all").is_some());
+    let keys = world.backend.licenses(&LicenseQuery::default(), 0, 100).expect("licenses").rows;
+    assert_eq!(keys.len(), 5);
+    for key in &keys {
+        assert!(harness.query_by_label(&key.number).is_some(), "{} is listed", key.number);
+        assert_eq!(key.owner_email, "ada@customer.example");
+    }
+}
+
+#[test]
+fn deactivate_a_license_and_see_its_status_change() {
+    let world = World::start();
+    let product = world.product("Backup Vault");
+    world.reseller(product, 10);
+    let reseller = world.backend.resellers().expect("resellers").remove(0).reseller.id;
+    let order = KeyOrder {
+        first_name: "Grace".into(),
+        last_name: "Hopper".into(),
+        email: "grace@customer.example".into(),
+        quantity: 1,
+        edition: Some(Edition::Professional),
+        test_mode: false,
+    };
+    let key = world.backend.issue_keys(reseller, &order).expect("issued").keys.remove(0);
+    let mut harness = world.harness();
+    click(&mut harness, "Licenses");
+    settle(&mut harness);
+    assert!(harness.query_by_label("Active").is_some());
+    click(&mut harness, &key);
+    settle(&mut harness);
+    click(&mut harness, "Deactivate license");
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Deactivate this license?").is_some(), "it asks first");
+    click(&mut harness, "Deactivate");
+    settle(&mut harness);
+    let stored = world.backend.licenses(&LicenseQuery::default(), 0, 10).expect("licenses").rows.remove(0);
+    assert_eq!(stored.status, LicenseStatus::Deactivated);
+    let shown = harness.query_all_by_label("Deactivated").count();
+    assert_eq!(shown, 2, "the table row and the detail pane show the new status");
+    assert!(harness.query_by_label("Activate license").is_some());
+}
+
+#[test]
+fn import_a_csv_of_a_hundred_users_and_export_it_back_identically() {
+    let world = World::start();
+    let source = world.dir.path().join("users.csv");
+    let mut text = String::from("username,email,reference,department,language,status\n");
+    for i in 0..100 {
+        let status = if i % 10 == 0 { "inactive" } else { "activated" };
+        text.push_str(&format!("user.{i:03},user{i}@example.com,REF-{i},Sales,de,{status}\n"));
+    }
+    std::fs::write(&source, &text).expect("write");
+    let mut harness = world.harness();
+    settle(&mut harness);
+    type_into(&mut harness, "CSV file", &source.display().to_string());
+    click(&mut harness, "Import CSV");
+    settle(&mut harness);
+    assert!(
+        matches!(harness.state().status(), Status::Info(m) if m.starts_with("Imported 100 of 100 users")),
+        "{:?}",
+        harness.state().status()
+    );
+    assert!(harness.query_by_label("100 users").is_some());
+    let target = world.dir.path().join("export.csv");
+    type_into(&mut harness, "Export to", &target.display().to_string());
+    click(&mut harness, "Export CSV");
+    settle(&mut harness);
+    assert_eq!(std::fs::read_to_string(&target).expect("exported"), text);
+}
