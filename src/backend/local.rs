@@ -2,10 +2,11 @@
 
 use std::sync::Arc;
 
-use super::{Backend, BackendResult, LicenseAction, ResellerPools, UserAction};
+use super::{Backend, BackendError, BackendResult, LicenseAction, NewLicenseOrder, ResellerPools, UserAction};
+use crate::domain::contract::{ContractId, ContractRights, ContractTerms};
 use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
-use crate::domain::license::{License, LicenseId};
+use crate::domain::license::{Feature, Features, KeyState, KeyTerms, License, LicenseId, SeatLimit};
 use crate::domain::product::{Product, ProductId};
 use crate::domain::reseller::{IssuedKeys, KeyOrder, ResellerId};
 use crate::domain::telemetry::TelemetryRecord;
@@ -13,12 +14,28 @@ use crate::domain::user::{User, UserId};
 use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
+use crate::service::licenses::{LicenseTerms, TermsChange};
 use crate::service::resellers::Issuer;
 use crate::service::{Actor, Clock, Service, SystemClock};
 use crate::store::{
-    ActivationRow, AuditEntry, AuditQuery, DataKey, GeneratorFields, LicenseQuery, OutboxEntry, OutboxState,
-    ProductFields, Store, StoreError, TelemetryFilter, UserOrder,
+    ActivationRow, AuditEntry, AuditQuery, DataKey, Downloadable, GeneratorFields, LicenseQuery, OutboxEntry,
+    OutboxState, ProductFields, Store, StoreError, TelemetryFilter, UserOrder,
 };
+
+/// Feature names or bits as typed; `None` when blank.
+fn features(text: &str) -> BackendResult<Option<Features>> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Features::parse(text).map(Some).map_err(|_| {
+        let known: Vec<&str> = Feature::ALL.iter().map(|f| f.name()).collect();
+        BackendError::Refused(format!("Unknown feature in {text:?}; known: {}.", known.join(", ")))
+    })
+}
+
+fn terms_change(text: &str, seats: Option<u32>) -> BackendResult<TermsChange> {
+    Ok(TermsChange { features: features(text)?, limit: seats.map(SeatLimit) })
+}
 
 /// The owner of a local database file.
 #[derive(Clone)]
@@ -113,8 +130,64 @@ impl Backend for LocalBackend {
             LicenseAction::Deactivate => service.set_license_active(actor, number, false)?,
             LicenseAction::SetReference(reference) => service.set_license_reference(actor, number, reference)?,
             LicenseAction::AssignUser(name) => service.assign_user_to_license(actor, name, number)?,
+            LicenseAction::AssignDevices { user, devices } => {
+                service.assign_license_to_devices(actor, user, number, devices)?
+            }
+            LicenseAction::Upgrade { user, features, seats } => {
+                service.upgrade_license(actor, user, Some(number), terms_change(features, *seats)?)?
+            }
+            LicenseAction::Downgrade { user, features, seats } => {
+                service.downgrade_license(actor, user, Some(number), terms_change(features, *seats)?)?
+            }
+            LicenseAction::Cancel { user, keep } => {
+                service.cancel_license(actor, user.as_deref(), number, SeatLimit(*keep))?
+            }
         }
         Ok(())
+    }
+
+    fn create_license(&self, order: &NewLicenseOrder) -> BackendResult<License> {
+        let features = features(&order.features)?.unwrap_or_default();
+        let terms = LicenseTerms {
+            product: order.product,
+            license_type: order.license_type,
+            features,
+            limit: SeatLimit(order.seats),
+            valid_until: None,
+            reference: order.reference.trim().to_owned(),
+            contract_number: String::new(),
+            change_id: String::new(),
+        };
+        let owner = order.owner.as_deref().map(str::trim).filter(|o| !o.is_empty());
+        Ok(self.service.create_license(&self.actor, order.distributor, owner, &terms)?)
+    }
+
+    fn export_licenses(&self, query: &LicenseQuery) -> BackendResult<Vec<License>> {
+        const PAGE: u32 = 10_000;
+        let mut all = Vec::new();
+        loop {
+            let window = self.service.licenses_window(&self.actor, query, all.len() as u64, PAGE)?;
+            let done = window.rows.len() < PAGE as usize;
+            all.extend(window.rows);
+            if done {
+                return Ok(all);
+            }
+        }
+    }
+
+    fn import_keys(&self, product: ProductId, keys: &[String]) -> BackendResult<(u32, u32)> {
+        let generator = self.service.generators()?.into_iter().find(|g| g.product == product);
+        let terms = KeyTerms {
+            product,
+            owner_name: String::new(),
+            owner_email: String::new(),
+            activation_limit: generator.as_ref().map_or(1, |g| g.activation_limit),
+            validity_days: generator.as_ref().map_or(0, |g| g.validity_days),
+            state: KeyState::Available,
+            assigned_at: None,
+        };
+        let created = self.service.create_keys(&self.actor, keys, &terms)?;
+        Ok((created.created, created.duplicate))
     }
 
     fn products(&self) -> BackendResult<Vec<Product>> {
@@ -131,6 +204,22 @@ impl Backend for LocalBackend {
 
     fn create_generator(&self, fields: &GeneratorFields) -> BackendResult<Generator> {
         Ok(self.service.create_generator(&self.actor, fields)?)
+    }
+
+    fn releases(&self, product: ProductId) -> BackendResult<Vec<Downloadable>> {
+        Ok(self.service.product_releases(&self.actor, product)?)
+    }
+
+    fn create_signing_key(&self, product: ProductId) -> BackendResult<String> {
+        Ok(self.service.create_signing_key(&self.actor, Some(product))?)
+    }
+
+    fn set_contract_rights(&self, contract: ContractId, rights: ContractRights) -> BackendResult<()> {
+        let current = self.service.contracts()?.into_iter().find(|c| c.id == contract);
+        let current = current.ok_or_else(|| BackendError::Refused("That contract no longer exists.".into()))?;
+        let terms = ContractTerms { rights, ..current.terms };
+        self.service.update_contract(&self.actor, contract, &terms)?;
+        Ok(())
     }
 
     fn generate_stock(

@@ -6,9 +6,10 @@ mod local;
 
 pub use local::LocalBackend;
 
+use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
-use crate::domain::license::{License, LicenseId};
+use crate::domain::license::{License, LicenseId, LicenseType, ProductKind};
 use crate::domain::product::{Product, ProductId};
 use crate::domain::reseller::{IssuedKeys, KeyOrder, Pool, Reseller, ResellerId};
 use crate::domain::telemetry::TelemetryRecord;
@@ -18,8 +19,8 @@ use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
 use crate::store::{
-    ActivationRow, AuditEntry, AuditQuery, GeneratorFields, LicenseQuery, OutboxEntry, ProductFields, TelemetryFilter,
-    UserOrder,
+    ActivationRow, AuditEntry, AuditQuery, Downloadable, GeneratorFields, LicenseQuery, OutboxEntry, ProductFields,
+    TelemetryFilter, UserOrder,
 };
 
 /// Why a backend call did not happen, in words for the person at the console.
@@ -78,6 +79,41 @@ pub enum LicenseAction {
     Deactivate,
     SetReference(String),
     AssignUser(String),
+    /// The user's devices that hold the license (all of the user's when none are named).
+    AssignDevices {
+        user: String,
+        devices: Vec<String>,
+    },
+    /// More features (names or bits, e.g. "professional, banner") and/or seats.
+    Upgrade {
+        user: String,
+        features: String,
+        seats: Option<u32>,
+    },
+    /// Fewer features and/or seats (never below those in use).
+    Downgrade {
+        user: String,
+        features: String,
+        seats: Option<u32>,
+    },
+    /// Keep this many seats; 0 cancels the license.
+    Cancel {
+        user: Option<String>,
+        keep: u32,
+    },
+}
+
+/// A license made in the console (createlicense's terms).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLicenseOrder {
+    pub distributor: DistributorId,
+    /// The owner's username; `None`: a license without a user.
+    pub owner: Option<String>,
+    pub product: ProductKind,
+    pub license_type: LicenseType,
+    pub features: String,
+    pub seats: u32,
+    pub reference: String,
 }
 
 /// A reseller and its pools.
@@ -104,12 +140,22 @@ pub trait Backend: Send + Sync {
 
     fn licenses(&self, query: &LicenseQuery, offset: u64, limit: u32) -> BackendResult<Window<License>>;
     fn license_activations(&self, license: LicenseId) -> BackendResult<Vec<ActivationRow>>;
+    fn create_license(&self, order: &NewLicenseOrder) -> BackendResult<License>;
     fn license_action(&self, number: &str, action: &LicenseAction) -> BackendResult<()>;
+    /// Every license matching `query` (for a CSV export).
+    fn export_licenses(&self, query: &LicenseQuery) -> BackendResult<Vec<License>>;
+    /// Stores keys of a product as available stock; returns (created, duplicates).
+    fn import_keys(&self, product: ProductId, keys: &[String]) -> BackendResult<(u32, u32)>;
 
     fn products(&self) -> BackendResult<Vec<Product>>;
     fn generators(&self) -> BackendResult<Vec<Generator>>;
     fn create_product(&self, fields: &ProductFields) -> BackendResult<Product>;
     fn create_generator(&self, fields: &GeneratorFields) -> BackendResult<Generator>;
+    fn releases(&self, product: ProductId) -> BackendResult<Vec<Downloadable>>;
+    /// Gives a product its own RSA-2048 signing key; returns the public key (PEM).
+    fn create_signing_key(&self, product: ProductId) -> BackendResult<String>;
+    /// Turns a pool's (contract's) Contracts API rights on or off.
+    fn set_contract_rights(&self, contract: ContractId, rights: ContractRights) -> BackendResult<()>;
     /// Makes `count` available keys of a product; `progress` gets the number stored so far
     /// and returns false to cancel (then nothing is kept).
     fn generate_stock(

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::jobs::Jobs;
+use super::jobs::{Jobs, Task};
 use super::theme::{Theme, Tokens};
 use super::views::{
     activity::ActivityView, contracts::ContractsView, keygen::KeygenView, licenses::LicensesView, outbox::OutboxView,
@@ -86,23 +86,27 @@ impl View {
     }
 }
 
-/// What a shortcut or a menu asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a shortcut, a menu or a view asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Show(View),
     Refresh,
     FocusSearch,
     ToggleTheme,
+    /// Switch to the local profile on this database file.
+    OpenProfile(std::path::PathBuf),
 }
 
 impl Command {
     /// The shortcuts, as the Settings view lists them.
-    pub fn shortcuts() -> Vec<(String, &'static str)> {
-        let mut all: Vec<(String, &'static str)> =
-            View::ALL.iter().map(|v| (format!("Ctrl+{:?}", v.key()).replace("Num", ""), v.title())).collect();
-        all.push(("Ctrl+R".into(), "Refresh the view"));
-        all.push(("Ctrl+F".into(), "Search (Users, Licenses)"));
-        all.push(("Ctrl+Shift+T".into(), "Dark or light theme"));
+    pub fn shortcuts() -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = View::ALL
+            .iter()
+            .map(|v| (format!("Ctrl+{:?}", v.key()).replace("Num", ""), format!("Go to {}", v.title())))
+            .collect();
+        all.push(("Ctrl+R".into(), "Refresh the view".into()));
+        all.push(("Ctrl+F".into(), "Search (Users, Licenses)".into()));
+        all.push(("Ctrl+Shift+T".into(), "Dark or light theme".into()));
         all
     }
 
@@ -134,6 +138,8 @@ impl Command {
 pub struct Prefs {
     pub theme: Theme,
     pub view: View,
+    /// Local profiles: database files opened before (paths only; their keys stay in the keyring).
+    pub profiles: Vec<std::path::PathBuf>,
 }
 
 /// The last message for the status line.
@@ -162,6 +168,10 @@ pub struct Env<'a> {
     pub status: &'a mut Status,
 }
 
+/// A profile being opened: the backend and what to say about its key.
+type Opening = Task<Result<(Arc<dyn Backend>, String), String>>;
+
+#[derive(Default)]
 struct Views {
     users: UsersView,
     licenses: LicensesView,
@@ -182,22 +192,23 @@ pub struct ConsoleApp {
     status: Status,
     views: Views,
     applied_theme: Option<Theme>,
+    opening: Option<(std::path::PathBuf, Opening)>,
+    /// The context of the last frame, for calls started outside one.
+    views_ctx: egui::Context,
 }
 
 impl ConsoleApp {
     pub fn new(backend: Arc<dyn Backend>, prefs: Prefs) -> std::io::Result<Self> {
-        let views = Views {
-            users: UsersView::default(),
-            licenses: LicensesView::default(),
-            products: ProductsView::default(),
-            contracts: ContractsView::default(),
-            keygen: KeygenView::default(),
-            outbox: OutboxView::default(),
-            activity: ActivityView::default(),
-            telemetry: TelemetryView::default(),
-            settings: SettingsView,
-        };
-        Ok(Self { backend, jobs: Jobs::new()?, prefs, status: Status::Empty, views, applied_theme: None })
+        Ok(Self {
+            backend,
+            jobs: Jobs::new()?,
+            prefs,
+            status: Status::Empty,
+            views: Views::default(),
+            applied_theme: None,
+            opening: None,
+            views_ctx: egui::Context::default(),
+        })
     }
 
     /// Whether a backend call is still running.
@@ -225,6 +236,38 @@ impl ConsoleApp {
             Command::ToggleTheme => {
                 self.prefs.theme = if self.prefs.theme == Theme::Dark { Theme::Light } else { Theme::Dark };
             }
+            Command::OpenProfile(path) => self.open_profile(path),
+        }
+    }
+
+    /// Opens a local database file off the UI thread; the views switch once it is open.
+    fn open_profile(&mut self, path: std::path::PathBuf) {
+        let ctx = self.views_ctx.clone();
+        let target = path.clone();
+        let task = self.jobs.run(&ctx, move || {
+            let (key, source) = super::profile::data_key(&target).map_err(|e| e.to_string())?;
+            let backend = crate::backend::LocalBackend::open(&target, &key)
+                .map_err(|e| format!("cannot open {}: {e}", target.display()))?;
+            Ok((Arc::new(backend) as Arc<dyn Backend>, source.describe()))
+        });
+        self.opening = Some((path, task));
+    }
+
+    fn poll_opening(&mut self) {
+        let Some((path, task)) = &self.opening else { return };
+        let Some(result) = task.take() else { return };
+        let path = path.clone();
+        self.opening = None;
+        match result {
+            Ok((backend, key)) => {
+                self.backend = backend;
+                self.views = Views::default();
+                if !self.prefs.profiles.contains(&path) {
+                    self.prefs.profiles.push(path.clone());
+                }
+                self.status.info(format!("Opened {}; {key}.", path.display()));
+            }
+            Err(error) => self.status.error(error),
         }
     }
 
@@ -246,6 +289,8 @@ impl ConsoleApp {
     /// The whole console in `ui` (the window's root, or a test harness).
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.views_ctx = ctx.clone();
+        self.poll_opening();
         if self.applied_theme != Some(self.prefs.theme) {
             self.prefs.theme.apply(&ctx);
             self.applied_theme = Some(self.prefs.theme);
@@ -310,6 +355,7 @@ impl ConsoleApp {
     fn central(&mut self, ui: &mut egui::Ui) {
         let mut env = Env { backend: &self.backend, jobs: &self.jobs, status: &mut self.status };
         let views = &mut self.views;
+        let mut open = None;
         match self.prefs.view {
             View::Users => views.users.ui(ui, &mut env),
             View::Licenses => views.licenses.ui(ui, &mut env),
@@ -319,7 +365,10 @@ impl ConsoleApp {
             View::Outbox => views.outbox.ui(ui, &mut env),
             View::Activity => views.activity.ui(ui, &mut env),
             View::Telemetry => views.telemetry.ui(ui, &mut env),
-            View::Settings => views.settings.ui(ui, &mut env, &mut self.prefs),
+            View::Settings => open = views.settings.ui(ui, &mut env, &mut self.prefs, self.opening.is_some()),
+        }
+        if let Some(path) = open {
+            self.apply(Command::OpenProfile(path));
         }
     }
 }

@@ -70,6 +70,29 @@ pub fn write_users(path: &Path, records: &[UserRecord]) -> Result<(), CsvError> 
     writer.flush().map_err(io(path))
 }
 
+/// Reads the `key` column of a keys file (or the first column when no header says `key`).
+pub fn read_keys(path: &Path) -> Result<Vec<String>, CsvError> {
+    let shown = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(io(path))?;
+    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::All).has_headers(false).from_reader(file);
+    let mut keys = Vec::new();
+    let mut column = 0;
+    for (index, row) in reader.records().enumerate() {
+        let row =
+            row.map_err(|e| CsvError::Format { path: shown.clone(), record: index + 1, detail: e.to_string() })?;
+        if index == 0
+            && let Some(at) = row.iter().position(|h| h.eq_ignore_ascii_case("key"))
+        {
+            column = at;
+            continue;
+        }
+        if let Some(key) = row.get(column).filter(|k| !k.is_empty()) {
+            keys.push(key.to_owned());
+        }
+    }
+    Ok(keys)
+}
+
 /// Writes keys, one per row, with their owner and product.
 pub fn write_keys(path: &Path, rows: &[[String; 4]]) -> Result<(), CsvError> {
     let shown = path.display().to_string();

@@ -126,3 +126,15 @@ impl Service {
         })
     }
 }
+
+impl Service {
+    /// A product's published releases (the Products view).
+    pub fn product_releases(
+        &self,
+        actor: &Actor,
+        product: crate::domain::product::ProductId,
+    ) -> Result<Vec<crate::store::Downloadable>, ServiceError> {
+        owner(actor)?;
+        self.store.read(|db| Ok(db.published_downloadables(product)?))
+    }
+}

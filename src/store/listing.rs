@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 
 use super::users::{SELECT_USER, from_row as user_row};
 use super::{AuditEntry, Db, StoreError, from_millis, to_millis};
-use crate::domain::license::{KeyState, License, LicenseStatus};
+use crate::domain::license::{KeyState, License, LicenseStatus, LicenseType};
 use crate::domain::product::ProductId;
 use crate::domain::user::User;
 
@@ -25,6 +25,7 @@ pub enum UserOrder {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LicenseQuery {
     pub product: Option<ProductId>,
+    pub license_type: Option<LicenseType>,
     pub status: Option<LicenseStatus>,
     pub key_state: Option<KeyState>,
     /// A substring of the owner's name, e-mail or username.
@@ -56,6 +57,10 @@ impl LicenseQuery {
         if let Some(product) = self.product {
             conditions.push("l.product_id = ?".into());
             args.push(Value::Integer(product.0));
+        }
+        if let Some(license_type) = self.license_type {
+            conditions.push("l.license_type = ?".into());
+            args.push(Value::Integer(i64::from(license_type.code())));
         }
         if let Some(status) = self.status {
             conditions.push("l.status = ?".into());

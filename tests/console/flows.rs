@@ -141,3 +141,55 @@ fn import_a_csv_of_a_hundred_users_and_export_it_back_identically() {
     settle(&mut harness);
     assert_eq!(std::fs::read_to_string(&target).expect("exported"), text);
 }
+
+#[test]
+fn the_demo_data_fills_every_view_without_an_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let backend =
+        keydesk::backend::LocalBackend::open(&dir.path().join("demo.sqlite"), &keydesk::store::DataKey::generate())
+            .expect("backend");
+    let summary = keydesk::demo::seed(backend.service(), &mut |_| {}).expect("demo data");
+    assert_eq!((summary.distributors, summary.users), (2, 10_000));
+    assert!(summary.resellers >= 2 && summary.keys > 1_000 && summary.licenses > 1_000, "{summary:?}");
+    let app = keydesk::console::ConsoleApp::new(std::sync::Arc::new(backend), keydesk::console::Prefs::default())
+        .expect("console");
+    let mut harness = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_ui_state(|ui, app: &mut keydesk::console::ConsoleApp| app.ui(ui), app);
+    for view in keydesk::console::View::ALL {
+        harness.state_mut().apply(keydesk::console::app::Command::Show(view));
+        settle(&mut harness);
+        assert!(
+            !matches!(harness.state().status(), Status::Error(_)),
+            "{}: {:?}",
+            view.title(),
+            harness.state().status()
+        );
+    }
+    assert!(harness.query_by_label("10000 users").is_none(), "the last view shown is Settings");
+    click(&mut harness, "Users");
+    settle(&mut harness);
+    assert!(harness.query_by_label("10000 users").is_some());
+}
+
+#[test]
+fn switch_to_another_local_profile_from_settings() {
+    let world = World::start();
+    let other = world.dir.path().join("other.sqlite");
+    // A key file beside the new database: the profile uses it (no keyring in a test run).
+    std::fs::write(keydesk::store::keyfile::default_key_path(&other), keydesk::store::DataKey::generate().to_hex())
+        .expect("key file");
+    let mut harness = world.harness();
+    click(&mut harness, "Settings");
+    settle(&mut harness);
+    type_into(&mut harness, "Database file", &other.display().to_string());
+    click(&mut harness, "Open file");
+    settle(&mut harness);
+    let expected = format!("Local: {}", other.display());
+    assert!(harness.query_by_label(&expected).is_some(), "the top bar shows the new profile");
+    assert!(matches!(harness.state().status(), Status::Info(m) if m.contains("the data key is in")));
+    assert_eq!(harness.state().prefs.profiles, vec![other.clone()], "the profile is remembered (its path only)");
+    click(&mut harness, "Users");
+    settle(&mut harness);
+    assert!(harness.query_by_label_contains("No users yet").is_some(), "the views show the other database");
+}

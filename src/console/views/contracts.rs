@@ -11,6 +11,7 @@ pub struct ContractsView {
     resellers: Vec<ResellerPools>,
     loaded: bool,
     loading: Option<Task<BackendResult<Vec<ResellerPools>>>>,
+    action: Option<Task<BackendResult<()>>>,
 }
 
 impl ContractsView {
@@ -28,6 +29,16 @@ impl ContractsView {
                 Err(error) => env.status.error(error.to_string()),
             }
         }
+        if let Some(task) = &self.action
+            && let Some(result) = task.take()
+        {
+            self.action = None;
+            match result {
+                Ok(()) => env.status.info("Contracts API rights changed."),
+                Err(error) => env.status.error(error.to_string()),
+            }
+            self.loaded = false;
+        }
         if !self.loaded && self.loading.is_none() {
             self.loaded = true;
             let backend = env.backend.clone();
@@ -42,6 +53,7 @@ impl ContractsView {
             });
             return;
         }
+        let mut change = None;
         egui::ScrollArea::vertical().show(ui, |ui| {
             for entry in &self.resellers {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
@@ -69,22 +81,27 @@ impl ContractsView {
                                 ui.label(left.to_string());
                             }
                             ui.label(if terms.active { "yes" } else { "no" });
-                            let r = &terms.rights;
-                            let flags: Vec<&str> = [
-                                (r.get_info, "get-info"),
-                                (r.generate, "generate"),
-                                (r.destroy, "destroy"),
-                                (r.destroy_all, "destroy-all"),
-                            ]
-                            .into_iter()
-                            .filter_map(|(on, name)| on.then_some(name))
-                            .collect();
-                            ui.label(if flags.is_empty() { "off".to_owned() } else { flags.join(", ") });
+                            let mut rights = terms.rights;
+                            ui.horizontal(|ui| {
+                                ui.checkbox(&mut rights.get_info, "get-info");
+                                ui.checkbox(&mut rights.generate, "generate");
+                                ui.checkbox(&mut rights.destroy, "destroy");
+                                ui.checkbox(&mut rights.destroy_all, "destroy-all");
+                            });
+                            if rights != terms.rights {
+                                change = Some((pool.contract.id, rights));
+                            }
                             ui.end_row();
                         }
                     });
                 });
             }
         });
+        if let Some((contract, rights)) = change
+            && self.action.is_none()
+        {
+            let backend = env.backend.clone();
+            self.action = Some(env.jobs.run(ui.ctx(), move || backend.set_contract_rights(contract, rights)));
+        }
     }
 }

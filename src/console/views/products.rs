@@ -11,7 +11,7 @@ use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::generator::{CustomFormat, Generator, GeneratorId, KeyFormat};
 use crate::domain::product::{Product, ProductId, ProductSource};
-use crate::store::{GeneratorFields, ProductFields};
+use crate::store::{Downloadable, GeneratorFields, ProductFields};
 
 const METHODS: [&str; 3] = ["chunk-system", "uuid", "custom"];
 
@@ -104,6 +104,9 @@ pub struct ProductsView {
     description: String,
     generator: GeneratorForm,
     action: Option<Task<BackendResult<String>>>,
+    releases: Option<(ProductId, Vec<Downloadable>)>,
+    releases_task: Option<(ProductId, Task<BackendResult<Vec<Downloadable>>>)>,
+    confirm_key: bool,
 }
 
 impl ProductsView {
@@ -121,6 +124,16 @@ impl ProductsView {
                     self.products = products;
                     self.generators = generators;
                 }
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        if let Some((product, task)) = &self.releases_task
+            && let Some(result) = task.take()
+        {
+            let product = *product;
+            self.releases_task = None;
+            match result {
+                Ok(releases) => self.releases = Some((product, releases)),
                 Err(error) => env.status.error(error.to_string()),
             }
         }
@@ -149,6 +162,8 @@ impl ProductsView {
                 self.new_product(ui, env);
                 ui.separator();
                 self.generator_form(ui, env);
+                ui.separator();
+                self.releases_and_key(ui, env);
             });
         });
         self.list(ui);
@@ -300,6 +315,61 @@ impl ProductsView {
             self.action = Some(env.jobs.run(ui.ctx(), move || {
                 backend.create_generator(&fields).map(|_| format!("Generator added to {product_name}."))
             }));
+        }
+    }
+
+    fn releases_and_key(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        let Some(product) = self.selected else { return };
+        let loaded = self.releases.as_ref().is_some_and(|(p, _)| *p == product);
+        let loading = self.releases_task.as_ref().is_some_and(|(p, _)| *p == product);
+        if !loaded && !loading {
+            let backend = env.backend.clone();
+            self.releases_task = Some((product, env.jobs.run(ui.ctx(), move || backend.releases(product))));
+        }
+        ui.strong("Downloadable releases");
+        match &self.releases {
+            Some((p, releases)) if *p == product => {
+                if releases.is_empty() {
+                    ui.weak("None published (`keydesk admin release`).");
+                }
+                for r in releases {
+                    ui.label(format!(
+                        "{} ({}), {} downloads: {}",
+                        r.version,
+                        r.release_date.format("%Y-%m-%d"),
+                        r.download_counter,
+                        r.update_summary
+                    ));
+                }
+            }
+            _ => {
+                ui.spinner();
+            }
+        }
+        ui.separator();
+        ui.strong("Signing key");
+        let has_own = self.products.iter().any(|p| p.id == product && p.has_signing_key);
+        ui.weak(if has_own {
+            "This product signs its responses with its own RSA-2048 key."
+        } else {
+            "This product's responses are signed with the global key."
+        });
+        let title = if has_own { "Replace signing key…" } else { "Create own signing key…" };
+        if ui.button(title).clicked() {
+            self.confirm_key = true;
+        }
+        if self.confirm_key {
+            let question = "Give this product a new RSA-2048 signing key? Clients that check signatures need its new \
+                            public key (published at /api/v1/public-key/<product>).";
+            if let Some(confirmed) = super::confirm(ui.ctx(), "confirm_signing_key", question, "Create key") {
+                self.confirm_key = false;
+                if confirmed {
+                    let backend = env.backend.clone();
+                    self.action = Some(env.jobs.run(ui.ctx(), move || {
+                        backend.create_signing_key(product).map(|_| "The product has a new signing key.".to_owned())
+                    }));
+                }
+            }
         }
     }
 }

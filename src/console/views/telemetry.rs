@@ -8,14 +8,18 @@ use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
+use crate::domain::product::{Product, ProductId};
 use crate::domain::telemetry::TelemetryRecord;
 use crate::store::TelemetryFilter;
 
 #[derive(Default)]
 pub struct TelemetryView {
+    product: Option<ProductId>,
     group: String,
     red_only: bool,
-    shown: Option<(String, bool)>,
+    shown: Option<(Option<ProductId>, String, bool)>,
+    products: Vec<Product>,
+    products_task: Option<Task<BackendResult<Vec<Product>>>>,
     records: Vec<TelemetryRecord>,
     loading: Option<Task<BackendResult<Vec<TelemetryRecord>>>>,
 }
@@ -35,15 +39,44 @@ impl TelemetryView {
                 Err(error) => env.status.error(error.to_string()),
             }
         }
+        if let Some(task) = &self.products_task
+            && let Some(result) = task.take()
+        {
+            self.products_task = None;
+            match result {
+                Ok(products) => self.products = products,
+                Err(error) => env.status.error(error.to_string()),
+            }
+        }
+        if self.products.is_empty() && self.products_task.is_none() && self.shown.is_none() {
+            let backend = env.backend.clone();
+            self.products_task = Some(env.jobs.run(ui.ctx(), move || backend.products()));
+        }
         ui.horizontal(|ui| {
+            let label = ui.label("Product");
+            let current = self
+                .product
+                .and_then(|id| self.products.iter().find(|p| p.id == id))
+                .map_or("Any".to_owned(), |p| p.name.clone());
+            egui::ComboBox::from_id_salt("telemetry_product")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.product, None, "Any");
+                    for p in &self.products {
+                        ui.selectable_value(&mut self.product, Some(p.id), p.name.clone());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
             labelled_edit(ui, "Data group", &mut self.group, 160.0);
             ui.checkbox(&mut self.red_only, "Red flags only");
         });
-        let wanted = (self.group.clone(), self.red_only);
+        let wanted = (self.product, self.group.clone(), self.red_only);
         if self.shown.as_ref() != Some(&wanted) && self.loading.is_none() {
             let filter = TelemetryFilter {
-                data_group: Some(wanted.0.trim().to_owned()).filter(|g| !g.is_empty()),
-                red_flags: wanted.1.then_some(true),
+                product_id: wanted.0.map(|p| p.0),
+                data_group: Some(wanted.1.trim().to_owned()).filter(|g| !g.is_empty()),
+                red_flags: wanted.2.then_some(true),
                 limit: 5_000,
                 ..TelemetryFilter::default()
             };
