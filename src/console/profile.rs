@@ -57,7 +57,7 @@ pub fn data_key(db: &Path) -> Result<(DataKey, KeySource), ProfileError> {
     if key_path.exists() {
         return Ok((load_or_create(db, &key_path)?, KeySource::KeyFile(key_path)));
     }
-    let account = db.canonicalize().unwrap_or_else(|_| db.to_owned()).display().to_string();
+    let account = keyring_account(db);
     match keyring::Entry::new(KEYRING_SERVICE, &account).and_then(|entry| keyring_key(&entry, db)) {
         Ok(Some(key)) => Ok((key, KeySource::Keyring)),
         Ok(None) => Err(ProfileError::DamagedEntry(db.to_owned())),
@@ -67,6 +67,17 @@ pub fn data_key(db: &Path) -> Result<(DataKey, KeySource), ProfileError> {
             Ok((key, KeySource::FallbackFile { path: key_path, reason: error.to_string() }))
         }
     }
+}
+
+/// The keyring account of a database: its absolute path with the folder's symlinks resolved,
+/// the same before and after the file exists.
+fn keyring_account(db: &Path) -> String {
+    let absolute = std::path::absolute(db).unwrap_or_else(|_| db.to_owned());
+    let resolved = match (absolute.parent(), absolute.file_name()) {
+        (Some(folder), Some(name)) => folder.canonicalize().map(|f| f.join(name)).unwrap_or(absolute.clone()),
+        _ => absolute,
+    };
+    resolved.display().to_string()
 }
 
 /// The stored key, or a new one stored for a new database; `Ok(None)`: an entry that is
@@ -80,5 +91,45 @@ fn keyring_key(entry: &keyring::Entry, db: &Path) -> Result<Option<DataKey>, key
             Ok(Some(key))
         }
         Err(error) => Err(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_file_beside_the_database_wins() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("k.sqlite");
+        let key = DataKey::generate();
+        std::fs::write(default_key_path(&db), key.to_hex()).expect("key file");
+        let (found, source) = data_key(&db).expect("key");
+        assert_eq!(found.to_hex(), key.to_hex());
+        assert_eq!(source, KeySource::KeyFile(default_key_path(&db)));
+    }
+
+    #[test]
+    fn a_new_database_gets_a_key_that_opens_it_again() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("new.sqlite");
+        let (first, source) = data_key(&db).expect("key");
+        // Where there is no keyring (a test run, a server), the fallback is a 0600 file, and it says so.
+        if let KeySource::FallbackFile { path, reason } = &source {
+            assert_eq!(path, &default_key_path(&db));
+            assert!(!reason.is_empty());
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let mode = std::fs::metadata(path).expect("key file").permissions().mode();
+                assert_eq!(mode & 0o777, 0o600);
+            }
+        }
+        std::fs::write(&db, b"").expect("the database now exists");
+        let (again, _) = data_key(&db).expect("the same key");
+        assert_eq!(first.to_hex(), again.to_hex());
+        if source == KeySource::Keyring {
+            let _ = keyring::Entry::new(KEYRING_SERVICE, &keyring_account(&db)).and_then(|e| e.delete_credential());
+        }
     }
 }

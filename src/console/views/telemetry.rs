@@ -89,14 +89,31 @@ impl TelemetryView {
             ui.label(if self.loading.is_some() { "Loading…" } else { "No telemetry received yet." });
             return;
         }
-        let numeric: Vec<[f64; 2]> = self
-            .records
-            .iter()
-            .filter_map(|r| r.data.trim().parse::<f64>().ok().map(|y| [r.created_at.timestamp() as f64, y]))
-            .collect();
-        if !numeric.is_empty() {
-            ui.label(format!("Numeric values over time ({} points)", numeric.len()));
-            Plot::new("telemetry_plot").height(200.0).show(ui, |plot| plot.line(Line::new("value", numeric)));
+        // One line per data group: its numeric values in the order they arrived (records
+        // often share a timestamp, so the arrival order is the x axis).
+        let mut series: Vec<(&str, Vec<[f64; 2]>)> = Vec::new();
+        for r in self.records.iter().filter(|r| r.flags.correct_format) {
+            let Ok(value) = r.data.trim().parse::<f64>() else { continue };
+            let at = match series.iter().position(|(group, _)| *group == r.data_group.as_str()) {
+                Some(at) => at,
+                None => {
+                    series.push((r.data_group.as_str(), Vec::new()));
+                    series.len() - 1
+                }
+            };
+            let points = &mut series[at].1;
+            points.push([points.len() as f64 + 1.0, value]);
+        }
+        if !series.is_empty() {
+            ui.label("Numeric values per data group, in the order received");
+            Plot::new("telemetry_plot").height(200.0).legend(egui_plot::Legend::default()).x_axis_label("record").show(
+                ui,
+                |plot| {
+                    for (group, points) in series {
+                        plot.line(Line::new(group.to_owned(), points));
+                    }
+                },
+            );
         }
         egui::ScrollArea::vertical().show(ui, |ui| {
             egui::Grid::new("telemetry").striped(true).num_columns(6).show(ui, |ui| {
