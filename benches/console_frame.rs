@@ -14,7 +14,6 @@ use egui_kittest::Harness;
 use keydesk::backend::{Backend, LocalBackend};
 use keydesk::console::app::Command;
 use keydesk::console::{ConsoleApp, Prefs, View};
-use keydesk::domain::product::ProductSource;
 use keydesk::service::Actor;
 use keydesk::store::{DataKey, GeneratorFields, ProductFields};
 
@@ -41,30 +40,9 @@ fn add_keys(backend: &LocalBackend) {
     if !service.products().expect("products").is_empty() {
         return;
     }
-    let fields = ProductFields {
-        name: "Bench Suite".into(),
-        description: String::new(),
-        source: ProductSource::Internal,
-        external_reference: String::new(),
-        active: true,
-        require_non_expired: false,
-        post_url: String::new(),
-        distributor: None,
-    };
+    let fields = ProductFields::named("Bench Suite", "");
     let product = service.create_product(&Actor::Owner, &fields).expect("product").id;
-    let generator = GeneratorFields {
-        product,
-        method: "chunk-system".into(),
-        prefix: String::new(),
-        suffix: String::new(),
-        function_name: String::new(),
-        number_of_chunks: 4,
-        chunk_length: 5,
-        charset: "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".into(),
-        activation_limit: 1,
-        validity_days: 0,
-        active: true,
-    };
+    let generator = GeneratorFields::chunks(product, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 4, 5);
     service.create_generator(&Actor::Owner, &generator).expect("generator");
     service.generate_stock(&Actor::Owner, product, KEYS, |_| true).expect("keys");
 }

@@ -7,7 +7,6 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use keydesk::domain::product::ProductSource;
 use keydesk::service::{Actor, Service, SystemClock};
 use keydesk::store::{DataKey, GeneratorFields, ProductFields, Store};
 use rand::RngCore;
@@ -23,16 +22,7 @@ fn fresh() -> (tempfile::TempDir, Service) {
 /// keydesk: draw, hash, seal and store `KEYS` keys through the service.
 fn keydesk_run() -> Duration {
     let (_dir, service) = fresh();
-    let fields = ProductFields {
-        name: "Bench".into(),
-        description: "keys".into(),
-        source: ProductSource::Internal,
-        external_reference: String::new(),
-        active: true,
-        require_non_expired: false,
-        post_url: String::new(),
-        distributor: None,
-    };
+    let fields = ProductFields::named("Bench", "keys");
     let product = service.create_product(&Actor::Owner, &fields).expect("product").id;
     let generator = GeneratorFields {
         product,

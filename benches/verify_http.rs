@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use keydesk::domain::endpoint::Capabilities;
 use keydesk::domain::license::KeyState;
-use keydesk::domain::product::ProductSource;
 use keydesk::service::keys::KeyTerms;
 use keydesk::service::{Actor, Service, SystemClock};
 use keydesk::store::{DataKey, ProductFields, Store};
@@ -37,16 +36,7 @@ async fn run(signed: bool) -> Figures {
     if signed {
         service.create_signing_key(&Actor::Owner, None).expect("key");
     }
-    let fields = ProductFields {
-        name: "Bench".into(),
-        description: "verify".into(),
-        source: ProductSource::Internal,
-        external_reference: String::new(),
-        active: true,
-        require_non_expired: false,
-        post_url: String::new(),
-        distributor: None,
-    };
+    let fields = ProductFields::named("Bench", "verify");
     let product = service.create_product(&Actor::Owner, &fields).expect("product").id;
     let terms = KeyTerms {
         product,

@@ -38,6 +38,42 @@ pub struct GeneratorFields {
     pub active: bool,
 }
 
+impl ProductFields {
+    /// An active product of keydesk's own, with a name and a description and nothing else set.
+    pub fn named(name: &str, description: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            description: description.to_owned(),
+            source: ProductSource::Internal,
+            external_reference: String::new(),
+            active: true,
+            require_non_expired: false,
+            post_url: String::new(),
+            distributor: None,
+        }
+    }
+}
+
+impl GeneratorFields {
+    /// An active chunk-system generator: `chunks` groups of `length` characters from
+    /// `charset`, one activation per key, keys that never expire.
+    pub fn chunks(product: ProductId, charset: &str, chunks: u32, length: u32) -> Self {
+        Self {
+            product,
+            method: "chunk-system".into(),
+            prefix: String::new(),
+            suffix: String::new(),
+            function_name: String::new(),
+            number_of_chunks: chunks,
+            chunk_length: length,
+            charset: charset.to_owned(),
+            activation_limit: 1,
+            validity_days: 0,
+            active: true,
+        }
+    }
+}
+
 const PRODUCT_COLUMNS: &str = "id, name, description, source, external_reference, active, require_non_expired, \
      post_url, signing_key_sealed IS NOT NULL, created_at, updated_at, distributor_id";
 

@@ -9,7 +9,7 @@ use egui_kittest::Harness;
 use keydesk::backend::LocalBackend;
 use keydesk::console::{ConsoleApp, Prefs};
 use keydesk::domain::distributor::{DistributorCode, DistributorSettings};
-use keydesk::domain::product::{ProductId, ProductSource};
+use keydesk::domain::product::ProductId;
 use keydesk::domain::reseller::Edition;
 use keydesk::service::{Actor, ManualClock, Service};
 use keydesk::store::{DataKey, GeneratorFields, ProductFields};
@@ -40,29 +40,11 @@ impl World {
 
     /// A product with a chunk-system generator.
     pub fn product(&self, name: &str) -> ProductId {
-        let fields = ProductFields {
-            name: name.into(),
-            description: String::new(),
-            source: ProductSource::Internal,
-            external_reference: String::new(),
-            active: true,
-            require_non_expired: false,
-            post_url: String::new(),
-            distributor: None,
-        };
+        let fields = ProductFields::named(name, "");
         let id = self.service().create_product(&Actor::Owner, &fields).expect("product").id;
         let generator = GeneratorFields {
-            product: id,
-            method: "chunk-system".into(),
             prefix: "KD-".into(),
-            suffix: String::new(),
-            function_name: String::new(),
-            number_of_chunks: 4,
-            chunk_length: 5,
-            charset: "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".into(),
-            activation_limit: 1,
-            validity_days: 0,
-            active: true,
+            ..GeneratorFields::chunks(id, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 4, 5)
         };
         self.service().create_generator(&Actor::Owner, &generator).expect("generator");
         id

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use keydesk::client::keygen::{KeygenClient, Method, Reply};
 use keydesk::domain::license::License;
-use keydesk::domain::product::{ProductId, ProductSource};
+use keydesk::domain::product::ProductId;
 use keydesk::domain::reseller::{Edition, Pool, ResellerId};
 use keydesk::service::{Actor, ManualClock, Service};
 use keydesk::store::{DataKey, GeneratorFields, OutboxEntry, ProductFields, Store};
@@ -31,29 +31,11 @@ pub struct World {
 }
 
 fn product(service: &Service, name: &str) -> ProductId {
-    let fields = ProductFields {
-        name: name.into(),
-        description: format!("{name} for tests"),
-        source: ProductSource::Internal,
-        external_reference: String::new(),
-        active: true,
-        require_non_expired: false,
-        post_url: String::new(),
-        distributor: None,
-    };
+    let fields = ProductFields::named(name, &format!("{name} for tests"));
     let id = service.create_product(&Actor::Owner, &fields).expect("product").id;
     let generator = GeneratorFields {
-        product: id,
-        method: "chunk-system".into(),
         prefix: "FTPS-".into(),
-        suffix: String::new(),
-        function_name: String::new(),
-        number_of_chunks: 4,
-        chunk_length: 5,
-        charset: "ABCDEFGHJKLMNPQRSTUVWXYZ23456789".into(),
-        activation_limit: 1,
-        validity_days: 0,
-        active: true,
+        ..GeneratorFields::chunks(id, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 4, 5)
     };
     service.create_generator(&Actor::Owner, &generator).expect("generator");
     id

@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use keydesk::client::keymanager::{Envelope, KeyClient};
 use keydesk::domain::endpoint::Capabilities;
 use keydesk::domain::license::KeyState;
-use keydesk::domain::product::{ProductId, ProductSource};
+use keydesk::domain::product::ProductId;
 use keydesk::service::keys::KeyTerms;
 use keydesk::service::{Actor, ManualClock, Service};
 use keydesk::store::{DataKey, GeneratorFields, ProductFields, Store};
@@ -98,16 +98,7 @@ impl World {
     }
 
     pub fn product(&self, name: &str) -> ProductId {
-        let fields = ProductFields {
-            name: name.into(),
-            description: format!("{name} for tests"),
-            source: ProductSource::Internal,
-            external_reference: String::new(),
-            active: true,
-            require_non_expired: false,
-            post_url: String::new(),
-            distributor: None,
-        };
+        let fields = ProductFields::named(name, &format!("{name} for tests"));
         self.service.create_product(&Actor::Owner, &fields).expect("product").id
     }
 

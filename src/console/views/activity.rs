@@ -1,6 +1,6 @@
 //! Activity: the audit log of every change, filtered by who, what and since when.
 
-use super::labelled_edit;
+use super::{finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -22,14 +22,8 @@ impl ActivityView {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(task) = &self.loading
-            && let Some(result) = task.take()
-        {
-            self.loading = None;
-            match result {
-                Ok(entries) => self.entries = entries,
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(entries) = finished(&mut self.loading, env.status) {
+            self.entries = entries;
         }
         ui.horizontal(|ui| {
             labelled_edit(ui, "Who", &mut self.who, 140.0).on_hover_text("owner, reseller:2, api-key:1, distributor:1");

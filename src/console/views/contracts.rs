@@ -1,6 +1,7 @@
 //! Contracts: resellers and their pools (bought, used, left) and each pool's Contracts API
 //! flags.
 
+use super::finished;
 use crate::backend::{BackendResult, ResellerPools};
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -20,23 +21,11 @@ impl ContractsView {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(task) = &self.loading
-            && let Some(result) = task.take()
-        {
-            self.loading = None;
-            match result {
-                Ok(resellers) => self.resellers = resellers,
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(resellers) = finished(&mut self.loading, env.status) {
+            self.resellers = resellers;
         }
-        if let Some(task) = &self.action
-            && let Some(result) = task.take()
-        {
-            self.action = None;
-            match result {
-                Ok(()) => env.status.info("Contracts API rights changed."),
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(()) = finished(&mut self.action, env.status) {
+            env.status.info("Contracts API rights changed.");
             self.loaded = false;
         }
         if !self.loaded && self.loading.is_none() {

@@ -3,7 +3,7 @@
 
 use egui_extras::{Column, TableBuilder};
 
-use super::labelled_edit;
+use super::{finished, labelled_edit};
 use crate::backend::NewLicenseOrder;
 use crate::backend::{BackendResult, LicenseAction};
 use crate::console::app::Env;
@@ -146,32 +146,14 @@ impl LicensesView {
             }
             self.shown = Some(filters);
         }
-        if let Some(task) = &self.products_task
-            && let Some(result) = task.take()
-        {
-            self.products_task = None;
-            match result {
-                Ok(products) => self.products = products,
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(products) = finished(&mut self.products_task, env.status) {
+            self.products = products;
         }
-        if let Some(task) = &self.activations_task
-            && let Some(result) = task.take()
-        {
-            self.activations_task = None;
-            match result {
-                Ok(rows) => self.activations = rows,
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(rows) = finished(&mut self.activations_task, env.status) {
+            self.activations = rows;
         }
-        if let Some(task) = &self.action
-            && let Some(result) = task.take()
-        {
-            self.action = None;
-            match result {
-                Ok(message) => env.status.info(message),
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(message) = finished(&mut self.action, env.status) {
+            env.status.info(message);
             self.shown = None;
         }
         if let Some(task) = &self.distributors_task

@@ -10,6 +10,17 @@ pub mod settings;
 pub mod telemetry;
 pub mod users;
 
+/// The result of a finished call, once: the slot is cleared, and a refusal or failure goes
+/// to the status line (so the view only handles success).
+pub fn finished<T>(
+    slot: &mut Option<crate::console::jobs::Task<crate::backend::BackendResult<T>>>,
+    status: &mut crate::console::app::Status,
+) -> Option<T> {
+    let result = slot.as_ref()?.take()?;
+    *slot = None;
+    result.map_err(|error| status.error(error.to_string())).ok()
+}
+
 /// A text field with a visible label that is also its accessible name (screen readers and
 /// the tests find it by that name). Its id is the label, so a shortcut can focus it.
 pub fn labelled_edit(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) -> egui::Response {

@@ -1,5 +1,6 @@
 //! Outbox: queued, sent and failed mails; read one; queue it again.
 
+use super::finished;
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -33,14 +34,8 @@ impl OutboxView {
                 Err(error) => env.status.error(error.to_string()),
             }
         }
-        if let Some(task) = &self.action
-            && let Some(result) = task.take()
-        {
-            self.action = None;
-            match result {
-                Ok(()) => env.status.info("The mail is queued again."),
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(()) = finished(&mut self.action, env.status) {
+            env.status.info("The mail is queued again.");
             self.loaded = false;
         }
         if !self.loaded && self.loading.is_none() {

@@ -4,13 +4,13 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::labelled_edit;
+use super::{finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::generator::{CustomFormat, Generator, GeneratorId, KeyFormat};
-use crate::domain::product::{Product, ProductId, ProductSource};
+use crate::domain::product::{Product, ProductId};
 use crate::store::{Downloadable, GeneratorFields, ProductFields};
 
 const METHODS: [&str; 3] = ["chunk-system", "uuid", "custom"];
@@ -137,14 +137,8 @@ impl ProductsView {
                 Err(error) => env.status.error(error.to_string()),
             }
         }
-        if let Some(task) = &self.action
-            && let Some(result) = task.take()
-        {
-            self.action = None;
-            match result {
-                Ok(message) => env.status.info(message),
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(message) = finished(&mut self.action, env.status) {
+            env.status.info(message);
             self.loaded = false;
         }
     }
@@ -221,16 +215,7 @@ impl ProductsView {
         ui.horizontal(|ui| labelled_edit(ui, "Product name", &mut self.name, 200.0));
         ui.horizontal(|ui| labelled_edit(ui, "Description", &mut self.description, 200.0));
         if ui.button("Create product").clicked() {
-            let fields = ProductFields {
-                name: self.name.trim().to_owned(),
-                description: self.description.trim().to_owned(),
-                source: ProductSource::Internal,
-                external_reference: String::new(),
-                active: true,
-                require_non_expired: false,
-                post_url: String::new(),
-                distributor: None,
-            };
+            let fields = ProductFields::named(self.name.trim(), self.description.trim());
             let backend = env.backend.clone();
             self.action = Some(env.jobs.run(ui.ctx(), move || {
                 backend.create_product(&fields).map(|p| format!("Created product {} (#{}).", p.name, p.id.0))

@@ -3,7 +3,7 @@
 
 use egui_plot::{Line, Plot};
 
-use super::labelled_edit;
+use super::{finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -30,23 +30,11 @@ impl TelemetryView {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(task) = &self.loading
-            && let Some(result) = task.take()
-        {
-            self.loading = None;
-            match result {
-                Ok(records) => self.records = records,
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(records) = finished(&mut self.loading, env.status) {
+            self.records = records;
         }
-        if let Some(task) = &self.products_task
-            && let Some(result) = task.take()
-        {
-            self.products_task = None;
-            match result {
-                Ok(products) => self.products = products,
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(products) = finished(&mut self.products_task, env.status) {
+            self.products = products;
         }
         if self.products.is_empty() && self.products_task.is_none() && self.shown.is_none() {
             let backend = env.backend.clone();
