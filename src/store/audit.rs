@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
-use super::{Db, StoreError, from_millis, to_millis};
+use super::{Db, StoreError, to_millis};
 
 /// One recorded change.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,19 +33,6 @@ impl Db<'_> {
 
     /// The newest entries first.
     pub fn audit_log(&self, limit: u32) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, at, actor, action, subject, detail FROM audit ORDER BY id DESC LIMIT ?1")?;
-        let rows = stmt.query_map([limit], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: from_millis(r.get(1)?),
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                subject: r.get(4)?,
-                detail: r.get(5)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.audit_window(&super::AuditQuery::default(), limit)
     }
 }
