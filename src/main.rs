@@ -71,7 +71,8 @@ struct ServeArgs {
     #[arg(long, default_value = "127.0.0.1:8420")]
     listen: SocketAddr,
     /// SMTP relay for outgoing mail, e.g. smtp://127.0.0.1:25 or smtps://user:pass@mail.example.com.
-    /// Without one, mails stay queued in the outbox.
+    /// Without one, the relay saved in the database (the console's Settings) is used; without
+    /// either, mails stay queued in the outbox.
     #[arg(long, env = "KEYDESK_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
     /// Sender address of outgoing mail.
@@ -177,8 +178,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        if let Some(url) = &args.smtp_url {
-            let relay = Relay::new(url, &args.mail_from)?;
+        // --smtp-url wins; otherwise the relay saved in the database (the console's Settings).
+        let relay = match &args.smtp_url {
+            Some(url) => Some(Relay::new(url, &args.mail_from)?),
+            None => service.smtp_relay()?.map(|(relay, _)| relay),
+        };
+        if let Some(relay) = relay {
             tokio::spawn(keydesk::server::deliver_mail_forever(service.clone(), relay, Duration::from_secs(5)));
         }
         tokio::spawn(keydesk::server::run_jobs_forever(service.clone(), Duration::from_secs(1)));

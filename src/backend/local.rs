@@ -13,6 +13,7 @@ use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
+use crate::service::delivery::Relay;
 use crate::service::import::{ImportReport, UserRecord};
 use crate::service::licenses::{LicenseTerms, TermsChange};
 use crate::service::resellers::Issuer;
@@ -247,6 +248,25 @@ impl Backend for LocalBackend {
 
     fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {
         Ok(self.service.outbox(None, 10_000)?)
+    }
+
+    fn smtp_sender(&self) -> BackendResult<Option<String>> {
+        Ok(self.service.smtp_relay()?.map(|(_, from)| from))
+    }
+
+    fn set_smtp_relay(&self, relay: Option<(&str, &str)>) -> BackendResult<()> {
+        if let Some((url, from)) = relay {
+            Relay::new(url, from).map_err(|e| BackendError::Refused(format!("The relay cannot be used: {e}.")))?;
+        }
+        Ok(self.service.set_smtp_relay(&self.actor, relay)?)
+    }
+
+    fn deliver_mail(&self) -> BackendResult<usize> {
+        let Some((relay, _)) = self.service.smtp_relay()? else { return Ok(0) };
+        // Called on a blocking thread of the console's runtime: wait here for the async send.
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|_| BackendError::Failed("mail can only be sent from the console's runtime".into()))?;
+        Ok(runtime.block_on(self.service.deliver_queued(&relay))?)
     }
 
     fn resend_mail(&self, id: i64) -> BackendResult<()> {

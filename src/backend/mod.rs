@@ -169,6 +169,12 @@ pub trait Backend: Send + Sync {
     fn issue_keys(&self, reseller: ResellerId, order: &KeyOrder) -> BackendResult<IssuedKeys>;
 
     fn outbox(&self) -> BackendResult<Vec<OutboxEntry>>;
+    /// The saved SMTP relay's sender address (never the URL, which may hold a password).
+    fn smtp_sender(&self) -> BackendResult<Option<String>>;
+    /// Saves the relay queued mail goes out through; `None` forgets it.
+    fn set_smtp_relay(&self, relay: Option<(&str, &str)>) -> BackendResult<()>;
+    /// Sends what is queued through the saved relay; the number sent (0 without a relay).
+    fn deliver_mail(&self) -> BackendResult<usize>;
     fn resend_mail(&self, id: i64) -> BackendResult<()>;
     fn activity(&self, query: &AuditQuery) -> BackendResult<Vec<AuditEntry>>;
     fn telemetry(&self, filter: &TelemetryFilter) -> BackendResult<Vec<TelemetryRecord>>;

@@ -195,7 +195,13 @@ pub struct ConsoleApp {
     opening: Option<(std::path::PathBuf, Opening)>,
     /// The context of the last frame, for calls started outside one.
     views_ctx: egui::Context,
+    /// The background round of mail delivery, and when the last one started.
+    delivery: Option<Task<crate::backend::BackendResult<usize>>>,
+    last_delivery: Option<std::time::Instant>,
 }
+
+/// How often the console sends queued mail through the database's relay.
+const DELIVERY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl ConsoleApp {
     pub fn new(backend: Arc<dyn Backend>, prefs: Prefs) -> std::io::Result<Self> {
@@ -208,6 +214,8 @@ impl ConsoleApp {
             applied_theme: None,
             opening: None,
             views_ctx: egui::Context::default(),
+            delivery: None,
+            last_delivery: None,
         })
     }
 
@@ -253,6 +261,27 @@ impl ConsoleApp {
         self.opening = Some((path, task));
     }
 
+    /// Sends queued mail through the relay every [`DELIVERY_EVERY`], off the UI thread.
+    fn deliver_mail(&mut self, ctx: &egui::Context) {
+        if let Some(task) = &self.delivery
+            && let Some(result) = task.take()
+        {
+            self.delivery = None;
+            match result {
+                Ok(0) => {}
+                Ok(sent) => self.status.info(format!("{sent} queued mail(s) sent.")),
+                Err(error) => self.status.error(format!("Mail delivery: {error}")),
+            }
+        }
+        let due = self.last_delivery.is_none_or(|at| at.elapsed() >= DELIVERY_EVERY);
+        if due && self.delivery.is_none() {
+            self.last_delivery = Some(std::time::Instant::now());
+            let backend = self.backend.clone();
+            self.delivery = Some(self.jobs.run(ctx, move || backend.deliver_mail()));
+        }
+        ctx.request_repaint_after(DELIVERY_EVERY);
+    }
+
     fn poll_opening(&mut self) {
         let Some((path, task)) = &self.opening else { return };
         let Some(result) = task.take() else { return };
@@ -291,6 +320,7 @@ impl ConsoleApp {
         let ctx = ui.ctx().clone();
         self.views_ctx = ctx.clone();
         self.poll_opening();
+        self.deliver_mail(&ctx);
         if self.applied_theme != Some(self.prefs.theme) {
             self.prefs.theme.apply(&ctx);
             self.applied_theme = Some(self.prefs.theme);

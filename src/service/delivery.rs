@@ -7,7 +7,8 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::AsyncSmtpTransport;
 use lettre::{AsyncTransport, Message, Tokio1Executor};
 
-use super::{Service, ServiceError};
+use super::{Actor, Service, ServiceError, audit};
+use crate::domain::validation::{FieldErrors, Problem};
 use crate::store::{OutboxEntry, OutboxState};
 
 /// A configured relay: `smtp://host:port` (plain, for a local relay),
@@ -80,5 +81,32 @@ impl Service {
                 .map_err(|_| ServiceError::TaskFailed)??;
         }
         Ok(sent)
+    }
+}
+
+impl Service {
+    /// Saves the SMTP relay this database's mail goes out through (sealed at rest), after
+    /// checking that the URL is one lettre understands; `None` forgets it.
+    pub fn set_smtp_relay(&self, actor: &Actor, relay: Option<(&str, &str)>) -> Result<(), ServiceError> {
+        if *actor != Actor::Owner {
+            return Err(ServiceError::AccessDenied);
+        }
+        if let Some((url, from)) = relay {
+            Relay::new(url, from).map_err(|_| ServiceError::Invalid(FieldErrors::one("smtp_url", Problem::Url)))?;
+        }
+        let now = self.now();
+        self.store.write(|db| {
+            db.set_smtp_relay(relay)?;
+            // The URL may hold a password: the audit says that it changed, never what it is.
+            audit(db, now, actor, if relay.is_some() { "set-smtp-relay" } else { "remove-smtp-relay" }, "", "")
+        })
+    }
+
+    /// The saved relay, ready to send through; `None` when none is saved.
+    pub fn smtp_relay(&self) -> Result<Option<(Relay, String)>, ServiceError> {
+        let saved = self.store.read(|db| Ok::<_, ServiceError>(db.smtp_relay()?))?;
+        let Some((url, from)) = saved else { return Ok(None) };
+        let relay = Relay::new(&url, &from).map_err(|_| ServiceError::TaskFailed)?;
+        Ok(Some((relay, from)))
     }
 }

@@ -21,6 +21,7 @@ mod outbox;
 mod products;
 mod resellers;
 mod seal;
+mod settings;
 mod telemetry;
 mod users;
 

@@ -193,3 +193,44 @@ fn switch_to_another_local_profile_from_settings() {
     settle(&mut harness);
     assert!(harness.query_by_label_contains("No users yet").is_some(), "the views show the other database");
 }
+
+#[test]
+fn a_relay_saved_in_settings_sends_the_customer_mail_and_stays_sealed() {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let (port, received) = runtime.block_on(crate::smtp::smtp_sink());
+    let world = World::start();
+    let product = world.product("FTP Synchronizer Professional");
+    world.reseller(product, 10);
+    let reseller = world.backend.resellers().expect("resellers").remove(0).reseller.id;
+    let order = KeyOrder {
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        email: "ada@customer.example".into(),
+        quantity: 2,
+        edition: None,
+        test_mode: false,
+    };
+    let keys = world.backend.issue_keys(reseller, &order).expect("issued").keys;
+    let mut harness = world.harness();
+    click(&mut harness, "Settings");
+    settle(&mut harness);
+    assert!(harness.query_by_label_contains("No SMTP relay").is_some());
+    let url = format!("smtp://relay-user:relay-secret@127.0.0.1:{port}");
+    type_into(&mut harness, "SMTP relay URL", &url);
+    type_into(&mut harness, "Sender", "keydesk <noreply@keydesk.test>");
+    click(&mut harness, "Save relay");
+    settle(&mut harness);
+    assert_eq!(*harness.state().status(), Status::Info("The SMTP relay is saved.".into()));
+    click(&mut harness, "Send queued mail now");
+    settle(&mut harness);
+    let outbox = world.backend.outbox().expect("outbox");
+    assert_eq!(*harness.state().status(), Status::Info("1 mail(s) sent.".into()), "{:?}", outbox[0].last_error);
+    let messages = received.lock().expect("lock").clone();
+    assert_eq!(messages.len(), 1);
+    assert!(keys.iter().all(|k| messages[0].contains(k.as_str())), "the mail carries the keys");
+    // The relay's password is sealed in the database, never written in the clear.
+    for file in ["console.sqlite", "console.sqlite-wal"] {
+        let bytes = std::fs::read(world.dir.path().join(file)).unwrap_or_default();
+        assert!(!bytes.windows(12).any(|w| w == b"relay-secret"), "{file} holds the relay password");
+    }
+}

@@ -2,4 +2,6 @@
 //! found by their labels and clicked, as a person (or a screen reader) would.
 
 mod flows;
+#[path = "../support/smtp.rs"]
+mod smtp;
 mod world;

@@ -34,7 +34,8 @@ pub async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
                     }
                     let verb = line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
                     let answer: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250 sink\r\n",
+                        "EHLO" | "HELO" => b"250-sink\r\n250 AUTH PLAIN LOGIN\r\n",
+                        "AUTH" => b"235 accepted\r\n",
                         "DATA" => {
                             data = Some(String::new());
                             b"354 go ahead\r\n"

@@ -3,13 +3,20 @@
 
 use std::path::PathBuf;
 
-use super::labelled_edit;
+use super::{finished, labelled_edit};
+use crate::backend::BackendResult;
 use crate::console::app::{Command, Env, Prefs};
+use crate::console::jobs::Task;
 use crate::console::theme::Theme;
 
 #[derive(Default)]
 pub struct SettingsView {
     new_profile: String,
+    relay_url: String,
+    relay_from: String,
+    sender: Option<Option<String>>,
+    sender_task: Option<Task<BackendResult<Option<String>>>>,
+    action: Option<Task<BackendResult<String>>>,
 }
 
 impl SettingsView {
@@ -54,11 +61,7 @@ impl SettingsView {
             }
         });
         ui.separator();
-        ui.heading("Mail");
-        ui.weak(
-            "Mail is queued in the Outbox. `keydesk serve --smtp-url smtp://host:25` delivers it through the relay; \
-             the console itself never sends.",
-        );
+        self.mail(ui, env);
         ui.separator();
         ui.heading("Theme");
         ui.horizontal(|ui| {
@@ -76,5 +79,61 @@ impl SettingsView {
             }
         });
         open
+    }
+
+    /// The SMTP relay of this database: saved sealed in it, so the URL's password never
+    /// reaches eframe's storage; the console sends queued mail through it every 30 s.
+    fn mail(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+        if let Some(sender) = finished(&mut self.sender_task, env.status) {
+            self.sender = Some(sender);
+        }
+        if let Some(message) = finished(&mut self.action, env.status) {
+            env.status.info(message);
+            self.sender = None;
+        }
+        if self.sender.is_none() && self.sender_task.is_none() {
+            let backend = env.backend.clone();
+            self.sender_task = Some(env.jobs.run(ui.ctx(), move || backend.smtp_sender()));
+        }
+        ui.heading("Mail");
+        match &self.sender {
+            Some(Some(from)) => ui.label(format!("Queued mail goes out through the saved SMTP relay, from {from}.")),
+            Some(None) => ui.label("No SMTP relay: mail stays queued in the Outbox."),
+            None => ui.spinner(),
+        };
+        ui.horizontal(|ui| {
+            let label = ui.label("SMTP relay URL");
+            ui.add(egui::TextEdit::singleline(&mut self.relay_url).password(true).desired_width(260.0))
+                .labelled_by(label.id)
+                .on_hover_text(
+                    "smtp://host:25, or smtps://user:password@mail.example.com (kept sealed in the database)",
+                );
+            labelled_edit(ui, "Sender", &mut self.relay_from, 200.0)
+                .on_hover_text("e.g. keydesk <noreply@example.com>");
+        });
+        ui.horizontal(|ui| {
+            let busy = self.action.is_some();
+            let ready = !busy && !self.relay_url.trim().is_empty() && !self.relay_from.trim().is_empty();
+            if ui.add_enabled(ready, egui::Button::new("Save relay")).clicked() {
+                let (backend, url, from) =
+                    (env.backend.clone(), self.relay_url.trim().to_owned(), self.relay_from.trim().to_owned());
+                self.action = Some(env.jobs.run(ui.ctx(), move || {
+                    backend.set_smtp_relay(Some((&url, &from))).map(|()| "The SMTP relay is saved.".to_owned())
+                }));
+                self.relay_url.clear();
+            }
+            if ui.add_enabled(!busy, egui::Button::new("Forget relay")).clicked() {
+                let backend = env.backend.clone();
+                self.action =
+                    Some(env.jobs.run(ui.ctx(), move || {
+                        backend.set_smtp_relay(None).map(|()| "The relay is forgotten.".into())
+                    }));
+            }
+            if ui.add_enabled(!busy, egui::Button::new("Send queued mail now")).clicked() {
+                let backend = env.backend.clone();
+                self.action =
+                    Some(env.jobs.run(ui.ctx(), move || backend.deliver_mail().map(|n| format!("{n} mail(s) sent."))));
+            }
+        });
     }
 }
