@@ -2,6 +2,7 @@
 
 mod licensing;
 mod resellers;
+mod staff;
 
 use std::net::IpAddr;
 
@@ -27,6 +28,9 @@ pub enum AdminCommand {
     /// Resellers' pools: how many licenses of an edition each bought.
     #[command(subcommand)]
     Pool(resellers::PoolCommand),
+    /// Staff accounts of a shared server's console API, and their sessions.
+    #[command(subcommand)]
+    Staff(staff::StaffCommand),
     /// List the mails in the outbox.
     Outbox {
         /// Only mails in this state: queued, sent or failed.
@@ -140,6 +144,7 @@ pub fn run(service: &Service, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Licensing(command) => licensing::run(service, command)?,
         AdminCommand::Reseller(command) => resellers::run_reseller(service, command)?,
         AdminCommand::Pool(command) => resellers::run_pool(service, command)?,
+        AdminCommand::Staff(command) => staff::run(service, command)?,
         AdminCommand::Outbox { state } => {
             let state = match state.as_deref() {
                 None => None,

@@ -11,6 +11,7 @@ pub mod mail;
 pub mod product;
 pub mod reseller;
 pub mod secret;
+pub mod staff;
 pub mod telemetry;
 pub mod user;
 pub mod validation;

@@ -1,6 +1,7 @@
 //! The HTTP server: the axum router that mounts the faces, and request logging.
 //! Thin: authentication and limits here, every rule in the service.
 
+mod console;
 mod jobs;
 mod keygen;
 mod keymanager;
@@ -48,6 +49,10 @@ pub fn router(service: Service, options: Options) -> Router {
     }
     router
         .route(KEYGEN_PATH, axum::routing::any(keygen::endpoint))
+        .route("/console/v1/version", axum::routing::get(console::version))
+        .route("/console/v1/login", axum::routing::post(console::login))
+        .route("/console/v1/logout", axum::routing::post(console::logout))
+        .route("/console/v1/whoami", axum::routing::get(console::whoami))
         .route("/api/v1/{*endpoint}", axum::routing::any(keymanager::endpoint))
         .layer(axum::extract::DefaultBodyLimit::max(keymanager::MAX_BODY))
         .with_state(state)

@@ -167,6 +167,8 @@ pub enum ServiceError {
     PoolTooSmall(u32),
     #[error("the new password is the same as the old one")]
     PasswordSameAsOld,
+    #[error("the session is unknown, expired or ended; log in again")]
+    SessionInvalid,
     #[error("meta key already exists")]
     MetaExists,
     #[error("meta key does not exist")]

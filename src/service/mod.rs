@@ -22,6 +22,7 @@ pub mod products;
 pub mod random;
 pub mod resellers;
 pub mod signing;
+pub mod staff;
 pub mod telemetry;
 pub mod throttle;
 

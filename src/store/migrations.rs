@@ -6,7 +6,7 @@
 pub const APPLICATION_ID: i64 = 0x4B44_4B31;
 
 /// Each entry runs once, in order, inside one transaction with its version bump.
-pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER, V3_KEY_TAG, V4_RESELLERS];
+pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER, V3_KEY_TAG, V4_RESELLERS, V5_STAFF];
 
 /// The SQL function V3 computes tags with: the first 64 bits of a lookup hash, as
 /// [`super::seal::tag_of`] does. Registered on the connection that migrates.
@@ -421,4 +421,31 @@ CREATE TABLE resellers (
 ALTER TABLE contracts ADD COLUMN reseller_id INTEGER REFERENCES resellers(id) ON DELETE CASCADE;
 ALTER TABLE contracts ADD COLUMN edition TEXT CHECK (edition IN ('pro', 'ent'));
 CREATE UNIQUE INDEX contracts_one_pool_per_edition ON contracts(reseller_id, edition) WHERE reseller_id IS NOT NULL;
+"#;
+
+/// Staff accounts of a shared server and their console sessions. A session is found by the
+/// SHA-256 of its token; the token itself is only ever in the client's hands.
+const V5_STAFF: &str = r#"
+CREATE TABLE staff (
+    id             INTEGER PRIMARY KEY,
+    username       TEXT NOT NULL,
+    username_key   TEXT NOT NULL UNIQUE,
+    password_hash  TEXT NOT NULL,
+    role           TEXT NOT NULL CHECK (role IN ('owner', 'distributor', 'reseller')),
+    distributor_id INTEGER REFERENCES distributors(id) ON DELETE CASCADE,
+    reseller_id    INTEGER REFERENCES resellers(id) ON DELETE CASCADE,
+    created_at     INTEGER NOT NULL,
+    CHECK ((role = 'distributor') = (distributor_id IS NOT NULL)),
+    CHECK ((role = 'reseller') = (reseller_id IS NOT NULL))
+) STRICT;
+
+CREATE TABLE sessions (
+    id         INTEGER PRIMARY KEY,
+    token_hash BLOB NOT NULL UNIQUE,
+    staff_id   INTEGER NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    revoked    INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX sessions_by_staff ON sessions(staff_id);
 "#;

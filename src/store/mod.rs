@@ -22,6 +22,7 @@ mod products;
 mod resellers;
 mod seal;
 mod settings;
+mod staff;
 mod telemetry;
 mod users;
 

@@ -202,6 +202,7 @@ pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductI
         | ServiceError::EditionRequired
         | ServiceError::PoolTooSmall(_)
         | ServiceError::PasswordSameAsOld
+        | ServiceError::SessionInvalid
         | ServiceError::LicenseUnknown
         | ServiceError::ProductUnknown
         | ServiceError::TypeUnknown

@@ -118,6 +118,7 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         | ServiceError::EditionRequired
         | ServiceError::PoolTooSmall(_)
         | ServiceError::PasswordSameAsOld
+        | ServiceError::SessionInvalid
         | ServiceError::DownloadMissing
         | ServiceError::DownloadForbidden => ErrorCode::UnknownLicense,
         ServiceError::Cancelled => ErrorCode::Internal,

@@ -1,0 +1,173 @@
+//! Staff accounts of a shared server, and their console sessions: a login returns a token
+//! once; only its SHA-256 is stored; a session expires after [`SESSION_HOURS`] and can be
+//! revoked.
+
+use rand::RngCore;
+use rand::rngs::OsRng;
+use sha2::{Digest, Sha256};
+
+use super::passwords::{hash_password, verify_password};
+use super::{Actor, Service, ServiceError, audit, audit_as};
+use crate::domain::staff::{Role, SESSION_HOURS, Staff, StaffId};
+
+/// Shortest staff password.
+pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+fn token_hash(token: &str) -> Vec<u8> {
+    Sha256::digest(token.trim().as_bytes()).to_vec()
+}
+
+impl Staff {
+    /// The actor a staff member's calls run as. Reseller staff act only through the
+    /// reseller-scoped calls, so they have none here.
+    pub fn actor(&self) -> Option<Actor> {
+        match self.role {
+            Role::Owner => Some(Actor::Owner),
+            Role::Distributor(d) => Some(Actor::Distributor(d)),
+            Role::Reseller(_) => None,
+        }
+    }
+}
+
+impl Service {
+    /// Adds a staff account with an Argon2id password.
+    pub fn add_staff(&self, actor: &Actor, username: &str, password: &str, role: Role) -> Result<Staff, ServiceError> {
+        if *actor != Actor::Owner {
+            return Err(ServiceError::AccessDenied);
+        }
+        if username.trim().is_empty() {
+            return Err(ServiceError::UsernameInvalid);
+        }
+        if password.chars().count() < MIN_PASSWORD_LENGTH {
+            return Err(ServiceError::PasswordInvalid);
+        }
+        let hash = hash_password(password)?;
+        let now = self.now();
+        self.store.write(|db| {
+            match role {
+                Role::Owner => {}
+                Role::Distributor(d) => {
+                    db.distributor(d)?.ok_or(ServiceError::InvalidDistributor)?;
+                }
+                Role::Reseller(r) => {
+                    db.reseller(r)?.ok_or(ServiceError::ResellerUnknown)?;
+                }
+            }
+            let id = db.insert_staff(username, &hash, role, now)?.ok_or(ServiceError::UsernameTaken)?;
+            audit(db, now, actor, "add-staff", username.trim(), role.kind())?;
+            db.staff_list()?.into_iter().find(|s| s.id == id).ok_or(ServiceError::UserUnknown)
+        })
+    }
+
+    pub fn staff(&self, actor: &Actor) -> Result<Vec<Staff>, ServiceError> {
+        if *actor != Actor::Owner {
+            return Err(ServiceError::AccessDenied);
+        }
+        self.store.read(|db| Ok(db.staff_list()?))
+    }
+
+    /// Checks a staff member's password and opens a session; the token is returned this
+    /// once. An unknown name and a wrong password are refused alike.
+    pub fn staff_login(&self, username: &str, password: &str) -> Result<(String, Staff), ServiceError> {
+        let found = self.store.read(|db| Ok::<_, ServiceError>(db.staff_by_username(username)?))?;
+        let Some((staff, hash)) = found.filter(|(_, hash)| verify_password(hash, password)) else {
+            tracing::warn!(username = username.trim(), "refused console login");
+            return Err(ServiceError::WrongPassword);
+        };
+        drop(hash);
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        let token = hex::encode(bytes);
+        let now = self.now();
+        self.store.write(|db| {
+            db.insert_session(staff.id, &token_hash(&token), now, now + chrono::Duration::hours(SESSION_HOURS))?;
+            audit_as(db, now, &format!("staff:{}", staff.id.0), "login", &staff.username, "")
+        })?;
+        Ok((token, staff))
+    }
+
+    /// The staff member of a live session; `SessionInvalid` for an unknown, expired or
+    /// revoked token.
+    pub fn staff_session(&self, token: &str) -> Result<Staff, ServiceError> {
+        let now = self.now();
+        let found = self.store.read(|db| Ok::<_, ServiceError>(db.session_staff(&token_hash(token), now)?))?;
+        found.ok_or(ServiceError::SessionInvalid)
+    }
+
+    /// Ends a session (logout).
+    pub fn staff_logout(&self, token: &str) -> Result<(), ServiceError> {
+        self.store
+            .write(|db| if db.revoke_session(&token_hash(token))? { Ok(()) } else { Err(ServiceError::SessionInvalid) })
+    }
+
+    /// Ends every session of a staff member (a lost laptop); how many were live.
+    pub fn revoke_staff_sessions(&self, actor: &Actor, staff: StaffId) -> Result<usize, ServiceError> {
+        if *actor != Actor::Owner {
+            return Err(ServiceError::AccessDenied);
+        }
+        let now = self.now();
+        self.store.write(|db| {
+            let revoked = db.revoke_sessions_of(staff, now)?;
+            audit(db, now, actor, "revoke-sessions", &staff.0.to_string(), &revoked.to_string())?;
+            Ok(revoked)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::service::ManualClock;
+    use crate::store::{DataKey, Store};
+
+    fn service(dir: &tempfile::TempDir) -> (Service, Arc<ManualClock>) {
+        let store = Store::open(&dir.path().join("s.sqlite"), &DataKey::generate()).expect("store");
+        let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 7, 1, 8, 0, 0).single().expect("time")));
+        (Service::new(Arc::new(store), clock.clone()), clock)
+    }
+
+    #[test]
+    fn a_login_opens_a_session_that_expires_and_can_be_ended() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (service, clock) = service(&dir);
+        let staff = service.add_staff(&Actor::Owner, "mara", "long enough 1", Role::Owner).expect("staff");
+        assert!(matches!(service.staff_login("mara", "wrong password"), Err(ServiceError::WrongPassword)));
+        assert!(matches!(service.staff_login("nobody", "long enough 1"), Err(ServiceError::WrongPassword)));
+        let (token, _) = service.staff_login("MARA", "long enough 1").expect("login");
+        assert_eq!(service.staff_session(&token).expect("live").id, staff.id);
+        clock.advance(chrono::Duration::hours(SESSION_HOURS) + chrono::Duration::seconds(1));
+        assert!(matches!(service.staff_session(&token), Err(ServiceError::SessionInvalid)), "expired");
+        let (token, _) = service.staff_login("mara", "long enough 1").expect("login");
+        service.staff_logout(&token).expect("logout");
+        assert!(matches!(service.staff_session(&token), Err(ServiceError::SessionInvalid)), "revoked");
+        let (token, _) = service.staff_login("mara", "long enough 1").expect("login");
+        assert_eq!(service.revoke_staff_sessions(&Actor::Owner, staff.id).expect("revoke"), 1);
+        assert!(service.staff_session(&token).is_err());
+        // Tokens are stored hashed: the raw file never holds one.
+        let raw = std::fs::read(dir.path().join("s.sqlite-wal")).unwrap_or_default();
+        assert!(!raw.windows(token.len()).any(|w| w == token.as_bytes()));
+    }
+
+    #[test]
+    fn only_the_owner_adds_staff_and_roles_need_their_target() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (service, _) = service(&dir);
+        let role = Role::Distributor(crate::domain::distributor::DistributorId(99));
+        assert!(matches!(
+            service.add_staff(&Actor::Owner, "d", "long enough 1", role),
+            Err(ServiceError::InvalidDistributor)
+        ));
+        assert!(matches!(
+            service.add_staff(&Actor::ApiKey(1), "x", "long enough 1", Role::Owner),
+            Err(ServiceError::AccessDenied)
+        ));
+        assert!(matches!(
+            service.add_staff(&Actor::Owner, "x", "short", Role::Owner),
+            Err(ServiceError::PasswordInvalid)
+        ));
+    }
+}
