@@ -9,6 +9,9 @@ use keydesk::service::{Actor, Service, SystemClock};
 use keydesk::store::{DataKey, Store};
 use tokio::sync::oneshot;
 
+#[path = "../support/server.rs"]
+mod server;
+
 struct World {
     service: Service,
     base: String,
@@ -21,16 +24,7 @@ async fn world() -> World {
     let store = Store::open(&dir.path().join("api.sqlite"), &DataKey::generate()).expect("store");
     let service = Service::new(Arc::new(store), Arc::new(SystemClock));
     service.add_staff(&Actor::Owner, "mara", "mara's long password", Role::Owner).expect("staff");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let (stop, stopped) = oneshot::channel::<()>();
-    let server = service.clone();
-    tokio::spawn(async move {
-        let _ = keydesk::server::serve(listener, server, async {
-            let _ = stopped.await;
-        })
-        .await;
-    });
+    let (base, stop) = server::start(&service).await;
     World { service, base, _dir: dir, _stop: stop }
 }
 

@@ -5,6 +5,8 @@
 mod generation;
 mod passwords;
 mod races;
+#[path = "../support/server.rs"]
+mod server;
 #[path = "../support/smtp.rs"]
 mod smtp;
 mod tokens;

@@ -60,16 +60,8 @@ impl World {
         service.add_pool(owner, shop, Edition::Professional, pro, shop_pro).expect("shop pro");
         service.add_pool(owner, shop, Edition::Enterprise, ent, shop_ent).expect("shop ent");
         service.add_pool(owner, solo, Edition::Professional, pro, solo_pro).expect("solo pro");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!("http://{}/keygen", listener.local_addr().expect("addr"));
-        let (stop, stopped) = oneshot::channel::<()>();
-        let server = service.clone();
-        tokio::spawn(async move {
-            let _ = keydesk::server::serve(listener, server, async {
-                let _ = stopped.await;
-            })
-            .await;
-        });
+        let (base, stop) = crate::server::start(&service).await;
+        let url = format!("{base}/keygen");
         World { client: KeygenClient::new(&url).expect("client"), service, url, shop, solo, _dir: dir, _stop: stop }
     }
 
