@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use crate::protocol::console::wire::{API_VERSION, Login, Problem, Session, StaffView, Version};
+use crate::protocol::console::wire::{
+    API_VERSION, IssuedView, KeyRequest, Login, Problem, ResellerView, Session, StaffView, Version,
+};
 
 /// Why a call to the console API did not work, in words for the person at the console.
 #[derive(Debug, thiserror::Error)]
@@ -118,5 +120,19 @@ impl ConsoleClient {
             return Ok(());
         }
         self.read::<serde_json::Value>(response).await.map(|_| ())
+    }
+
+    /// The resellers and pools this session's role may see.
+    pub async fn resellers(&self) -> Result<Vec<ResellerView>, ConsoleClientError> {
+        let request = self.authorized(self.http.get(self.url("resellers")));
+        let response = request.send().await.map_err(|e| self.unreachable(&e))?;
+        self.read(response).await
+    }
+
+    /// Keys for a reseller's customer.
+    pub async fn issue_keys(&self, order: &KeyRequest) -> Result<IssuedView, ConsoleClientError> {
+        let request = self.authorized(self.http.post(self.url("keys")).json(order));
+        let response = request.send().await.map_err(|e| self.unreachable(&e))?;
+        self.read(response).await
     }
 }

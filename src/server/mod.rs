@@ -53,6 +53,8 @@ pub fn router(service: Service, options: Options) -> Router {
         .route("/console/v1/login", axum::routing::post(console::login))
         .route("/console/v1/logout", axum::routing::post(console::logout))
         .route("/console/v1/whoami", axum::routing::get(console::whoami))
+        .route("/console/v1/resellers", axum::routing::get(console::resellers))
+        .route("/console/v1/keys", axum::routing::post(console::issue_keys))
         .route("/api/v1/{*endpoint}", axum::routing::any(keymanager::endpoint))
         .layer(axum::extract::DefaultBodyLimit::max(keymanager::MAX_BODY))
         .with_state(state)

@@ -23,6 +23,7 @@ pub mod random;
 pub mod resellers;
 pub mod signing;
 pub mod staff;
+pub mod staff_scope;
 pub mod telemetry;
 pub mod throttle;
 

@@ -62,3 +62,62 @@ async fn wrong_passwords_missing_tokens_and_dead_servers_are_told_apart() {
     let version = client.check_version().await.expect("version");
     assert_eq!(version.api, keydesk::protocol::console::wire::API_VERSION);
 }
+
+/// Two resellers with a pool each, staff of every role, and a client logged in as each.
+async fn roles(w: &World) -> (ConsoleClient, ConsoleClient, ConsoleClient, i64, i64) {
+    use keydesk::domain::distributor::{DistributorCode, DistributorSettings};
+    use keydesk::domain::reseller::Edition;
+    use keydesk::store::{GeneratorFields, ProductFields};
+    let owner = &Actor::Owner;
+    let product = w.service.create_product(owner, &ProductFields::named("Suite", "")).expect("product").id;
+    let charset = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    w.service.create_generator(owner, &GeneratorFields::chunks(product, charset, 4, 5)).expect("generator");
+    let shop = w.service.add_reseller(owner, "shop@example.com", "Shop", "shop-secret-1", None).expect("shop").id;
+    let other = w.service.add_reseller(owner, "other@example.com", "Other", "other-secret", None).expect("other").id;
+    w.service.add_pool(owner, shop, Edition::Professional, product, 10).expect("pool");
+    w.service.add_pool(owner, other, Edition::Professional, product, 10).expect("pool");
+    let code = DistributorCode::parse("ACME").expect("code");
+    let (acme, _) =
+        w.service.create_distributor(owner, code, "Acme", true, DistributorSettings::default()).expect("distributor");
+    w.service.add_staff(owner, "rita", "rita's long password", Role::Reseller(shop)).expect("reseller staff");
+    w.service.add_staff(owner, "dan", "dan's long password!", Role::Distributor(acme.id)).expect("distributor staff");
+    let mut as_owner = ConsoleClient::new(&w.base).expect("client");
+    as_owner.login("mara", "mara's long password").await.expect("owner login");
+    let mut as_reseller = ConsoleClient::new(&w.base).expect("client");
+    as_reseller.login("rita", "rita's long password").await.expect("reseller login");
+    let mut as_distributor = ConsoleClient::new(&w.base).expect("client");
+    as_distributor.login("dan", "dan's long password!").await.expect("distributor login");
+    (as_owner, as_reseller, as_distributor, shop.0, other.0)
+}
+
+fn order(reseller: i64, quantity: u32) -> keydesk::protocol::console::wire::KeyRequest {
+    keydesk::protocol::console::wire::KeyRequest {
+        reseller,
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        email: "ada@customer.example".into(),
+        quantity,
+        edition: None,
+        test_mode: false,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_role_reaches_only_its_own_pools_and_key_generation() {
+    let w = world().await;
+    let (owner, reseller, distributor, shop, other) = roles(&w).await;
+    assert_eq!(owner.resellers().await.expect("owner").len(), 2, "the owner sees every reseller");
+    let own = reseller.resellers().await.expect("reseller staff");
+    assert_eq!(own.iter().map(|r| r.id).collect::<Vec<_>>(), vec![shop], "reseller staff see their reseller only");
+    let issued = reseller.issue_keys(&order(shop, 3)).await.expect("own pool");
+    assert_eq!((issued.keys.len(), issued.left), (3, 7));
+    assert!(matches!(reseller.issue_keys(&order(other, 1)).await, Err(ConsoleClientError::Forbidden(_))));
+    assert!(matches!(distributor.resellers().await, Err(ConsoleClientError::Forbidden(_))));
+    assert!(matches!(distributor.issue_keys(&order(shop, 1)).await, Err(ConsoleClientError::Forbidden(_))));
+    let issued = owner.issue_keys(&order(other, 2)).await.expect("the owner issues for anyone");
+    assert_eq!(issued.left, 8);
+    assert!(matches!(owner.issue_keys(&order(other, 9)).await, Err(ConsoleClientError::Refused(_))), "pool too small");
+    let anonymous = ConsoleClient::new(&w.base).expect("client");
+    assert!(matches!(anonymous.resellers().await, Err(ConsoleClientError::Unauthorized(_))));
+    assert!(matches!(anonymous.issue_keys(&order(shop, 1)).await, Err(ConsoleClientError::Unauthorized(_))));
+}

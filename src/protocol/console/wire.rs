@@ -57,3 +57,66 @@ pub struct Problem {
     pub error: String,
     pub message: String,
 }
+
+/// One pool of a reseller.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolView {
+    /// `pro` or `ent`.
+    pub edition: String,
+    pub bought: u32,
+    pub used: u32,
+    pub left: u32,
+    pub active: bool,
+}
+
+/// A reseller and its pools (`GET /console/v1/resellers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResellerView {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub pools: Vec<PoolView>,
+}
+
+impl ResellerView {
+    pub fn new(reseller: &crate::domain::reseller::Reseller, pools: &[crate::domain::reseller::Pool]) -> Self {
+        Self {
+            id: reseller.id.0,
+            name: reseller.name.clone(),
+            email: reseller.email.clone(),
+            pools: pools
+                .iter()
+                .map(|p| PoolView {
+                    edition: p.edition.code().to_owned(),
+                    bought: p.contract.terms.quantity,
+                    used: p.contract.keys_count,
+                    left: p.left(),
+                    active: p.contract.terms.active,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `POST /console/v1/keys`: keys for a reseller's customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRequest {
+    pub reseller: i64,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub quantity: u32,
+    /// `pro`, `ent`, or none for the reseller's only edition.
+    pub edition: Option<String>,
+    #[serde(default)]
+    pub test_mode: bool,
+}
+
+/// The keys made, the pool's remainder, and where the mail went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedView {
+    pub keys: Vec<String>,
+    pub edition: String,
+    pub left: u32,
+    pub mailed_to: String,
+}
