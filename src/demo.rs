@@ -345,7 +345,7 @@ impl UserSeeder<'_, '_> {
                     features: Features::default().with(Feature::Professional),
                     limit: SeatLimit(5),
                     reference: "Volume order".into(),
-                    ..personal_terms()
+                    ..LicenseTerms::default_license()
                 };
                 self.license(home, None, &terms, false, &[], self.now)?;
                 licenses += 1;
@@ -429,7 +429,7 @@ impl UserSeeder<'_, '_> {
         created: DateTime<Utc>,
     ) -> Result<usize, ServiceError> {
         let offers = [
-            (0.7, personal_terms(), true),
+            (0.7, LicenseTerms::default_license(), true),
             (0.2, self.paid_terms(ProductKind::Client, LicenseType::Yearly, Feature::Professional, 3, 400), false),
             (0.03, self.paid_terms(ProductKind::Server, LicenseType::Monthly, Feature::Enterprise, 0, 45), false),
         ];
@@ -511,22 +511,8 @@ impl UserSeeder<'_, '_> {
             limit: SeatLimit(seats),
             valid_until: start.and_then(|day| license_type.default_valid_until(day)),
             contract_number: format!("C-{}", self.rng.gen_range(100_000..1_000_000)),
-            ..personal_terms()
+            ..LicenseTerms::default_license()
         }
-    }
-}
-
-/// The free license a client user gets first: the service's default license.
-fn personal_terms() -> LicenseTerms {
-    LicenseTerms {
-        product: ProductKind::Client,
-        license_type: LicenseType::Permanent,
-        features: Features::default().with(Feature::Personal),
-        limit: SeatLimit(1),
-        valid_until: None,
-        reference: String::new(),
-        contract_number: String::new(),
-        change_id: String::new(),
     }
 }
 

@@ -3,17 +3,16 @@
 use std::sync::Arc;
 
 use super::{Backend, BackendError, BackendResult, LicenseAction, NewLicenseOrder, ResellerPools, UserAction};
-use crate::domain::contract::{ContractId, ContractRights, ContractTerms};
+use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
-use crate::domain::license::{Feature, Features, KeyState, KeyTerms, License, LicenseId, SeatLimit};
+use crate::domain::license::{Feature, Features, License, LicenseId, SeatLimit};
 use crate::domain::product::{Product, ProductId};
 use crate::domain::reseller::{IssuedKeys, KeyOrder, ResellerId};
 use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
-use crate::service::delivery::Relay;
 use crate::service::import::{ImportReport, UserRecord};
 use crate::service::licenses::{LicenseTerms, TermsChange};
 use crate::service::resellers::Issuer;
@@ -177,17 +176,7 @@ impl Backend for LocalBackend {
     }
 
     fn import_keys(&self, product: ProductId, keys: &[String]) -> BackendResult<(u32, u32)> {
-        let generator = self.service.generators()?.into_iter().find(|g| g.product == product);
-        let terms = KeyTerms {
-            product,
-            owner_name: String::new(),
-            owner_email: String::new(),
-            activation_limit: generator.as_ref().map_or(1, |g| g.activation_limit),
-            validity_days: generator.as_ref().map_or(0, |g| g.validity_days),
-            state: KeyState::Available,
-            assigned_at: None,
-        };
-        let created = self.service.create_keys(&self.actor, keys, &terms)?;
+        let created = self.service.import_stock(&self.actor, product, keys)?;
         Ok((created.created, created.duplicate))
     }
 
@@ -216,10 +205,7 @@ impl Backend for LocalBackend {
     }
 
     fn set_contract_rights(&self, contract: ContractId, rights: ContractRights) -> BackendResult<()> {
-        let current = self.service.contracts()?.into_iter().find(|c| c.id == contract);
-        let current = current.ok_or_else(|| BackendError::Refused("That contract no longer exists.".into()))?;
-        let terms = ContractTerms { rights, ..current.terms };
-        self.service.update_contract(&self.actor, contract, &terms)?;
+        self.service.set_contract_rights(&self.actor, contract, rights)?;
         Ok(())
     }
 
@@ -255,9 +241,6 @@ impl Backend for LocalBackend {
     }
 
     fn set_smtp_relay(&self, relay: Option<(&str, &str)>) -> BackendResult<()> {
-        if let Some((url, from)) = relay {
-            Relay::new(url, from).map_err(|e| BackendError::Refused(format!("The relay cannot be used: {e}.")))?;
-        }
         Ok(self.service.set_smtp_relay(&self.actor, relay)?)
     }
 

@@ -40,6 +40,10 @@ impl From<ServiceError> for BackendError {
             ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => {
                 Self::Failed(error.to_string())
             }
+            // Each field's own sentence ("The name field is required."), not the error's debug form.
+            ServiceError::Invalid(errors) => {
+                Self::Refused(errors.0.iter().map(|e| e.message()).collect::<Vec<_>>().join(" "))
+            }
             refused => Self::Refused(sentence(&refused.to_string())),
         }
     }
@@ -178,4 +182,24 @@ pub trait Backend: Send + Sync {
     fn resend_mail(&self, id: i64) -> BackendResult<()>;
     fn activity(&self, query: &AuditQuery) -> BackendResult<Vec<AuditEntry>>;
     fn telemetry(&self, filter: &TelemetryFilter) -> BackendResult<Vec<TelemetryRecord>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::validation::{FieldErrors, Problem};
+
+    #[test]
+    fn refusals_read_as_sentences() {
+        assert_eq!(
+            BackendError::from(ServiceError::UsernameTaken),
+            BackendError::Refused("Username already exists.".into())
+        );
+        let mut errors = FieldErrors::one("name", Problem::Required);
+        errors.add("smtp_url", Problem::Url);
+        assert_eq!(
+            BackendError::from(ServiceError::Invalid(errors)),
+            BackendError::Refused("The name field is required. The smtp url field must be a valid URL.".into())
+        );
+    }
 }

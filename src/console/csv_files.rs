@@ -19,6 +19,12 @@ pub enum CsvError {
     Header { path: String, expected: String },
 }
 
+impl From<CsvError> for crate::backend::BackendError {
+    fn from(error: CsvError) -> Self {
+        Self::Refused(error.to_string())
+    }
+}
+
 fn io(path: &Path) -> impl Fn(std::io::Error) -> CsvError + '_ {
     move |source| CsvError::Io { path: path.display().to_string(), source }
 }

@@ -40,9 +40,7 @@ impl Service {
         capabilities: Capabilities,
         allowed_ips: &[IpAddr],
     ) -> Result<(ApiKeyRecord, String), ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let key = uuid_v4(&mut OsRng);
         let now = self.now();
         let record = self.store.write(|db| {
@@ -60,9 +58,7 @@ impl Service {
 
     /// Turns an API key on or off.
     pub fn set_api_key_active(&self, actor: &Actor, id: i64, active: bool) -> Result<(), ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let now = self.now();
         self.store.write(|db| {
             if !db.set_api_key_active(id, active)? {
@@ -119,9 +115,7 @@ impl Service {
 
     /// Adds a value to the blocklist (stored lower-cased).
     pub fn block(&self, actor: &Actor, kind: BlockKind, value: &str) -> Result<(), ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let value = blocked_value(kind, value);
         let now = self.now();
         self.store.write(|db| {
@@ -132,9 +126,7 @@ impl Service {
 
     /// Takes a value off the blocklist; false when it was not on it.
     pub fn unblock(&self, actor: &Actor, kind: BlockKind, value: &str) -> Result<bool, ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let value = blocked_value(kind, value);
         let now = self.now();
         self.store.write(|db| {

@@ -7,10 +7,6 @@ use crate::domain::user::{Depot, Device, User, UserId};
 use crate::domain::wildcard::SearchPattern;
 use crate::store::{ActivationRow, AuditEntry, AuditQuery, LicenseQuery, SearchQuery, UserOrder};
 
-fn owner(actor: &Actor) -> Result<(), ServiceError> {
-    if *actor == Actor::Owner { Ok(()) } else { Err(ServiceError::AccessDenied) }
-}
-
 /// A window of a sorted table and the number of rows in all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Window<T> {
@@ -38,7 +34,7 @@ impl Service {
         offset: u64,
         limit: u32,
     ) -> Result<Window<User>, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         self.store.read(|db| {
             let total = db.count_users(None)?;
             Ok(Window { offset, rows: db.users_window(order, descending, offset, limit)?, total })
@@ -47,7 +43,7 @@ impl Service {
 
     /// A user (by id or name) with licenses, devices and depots.
     pub fn user_overview(&self, actor: &Actor, id: UserId) -> Result<UserOverview, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         self.store.read(|db| {
             let user = db.user(id)?.ok_or(ServiceError::UserUnknown)?;
             Ok(UserOverview {
@@ -61,7 +57,7 @@ impl Service {
 
     /// The user with this name, as the owner sees it.
     pub fn user_named(&self, actor: &Actor, name: &str) -> Result<User, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         self.store.read(|db| resolve_user(db, actor, name, false))
     }
 
@@ -73,7 +69,7 @@ impl Service {
         offset: u64,
         limit: u32,
     ) -> Result<Window<License>, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         let mut query = query.clone();
         query.now = Some(self.now());
         self.store.read(|db| {
@@ -84,13 +80,13 @@ impl Service {
 
     /// Who holds seats of a license.
     pub fn license_activations(&self, actor: &Actor, license: LicenseId) -> Result<Vec<ActivationRow>, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         self.store.read(|db| Ok(db.activations_of(license)?))
     }
 
     /// The audit log, newest first.
     pub fn activity(&self, actor: &Actor, query: &AuditQuery, limit: u32) -> Result<Vec<AuditEntry>, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         self.store.read(|db| Ok(db.audit_window(query, limit)?))
     }
 }
@@ -105,7 +101,7 @@ impl Service {
         email: &str,
         limit: u32,
     ) -> Result<Window<User>, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         let pattern = |text: &str| {
             let text = text.trim();
             (!text.is_empty()).then(|| SearchPattern::parse(text).map_err(|_| ServiceError::SearchTooShort)).transpose()
@@ -134,7 +130,7 @@ impl Service {
         actor: &Actor,
         product: crate::domain::product::ProductId,
     ) -> Result<Vec<crate::store::Downloadable>, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         self.store.read(|db| Ok(db.published_downloadables(product)?))
     }
 }

@@ -2,7 +2,7 @@
 
 use super::keys::{Draw, draw_keys};
 use super::{Actor, Service, ServiceError, audit};
-use crate::domain::contract::{Contract, ContractId, ContractTerms};
+use crate::domain::contract::{Contract, ContractId, ContractRights, ContractTerms};
 use crate::domain::license::License;
 use crate::domain::secret::redact_tail;
 use crate::domain::validation::{FieldErrors, Problem};
@@ -94,6 +94,18 @@ impl Service {
             audit(db, now, actor, "update-contract", &terms.name, &terms.quantity.to_string())?;
             db.contract(id)?.ok_or(ServiceError::ContractNotFound)
         })
+    }
+
+    /// Turns a contract's Contracts API rights on or off, its other terms unchanged.
+    pub fn set_contract_rights(
+        &self,
+        actor: &Actor,
+        id: ContractId,
+        rights: ContractRights,
+    ) -> Result<Contract, ServiceError> {
+        let current = self.store.read(|db| Ok::<_, ServiceError>(db.contract(id)?))?;
+        let current = current.ok_or(ServiceError::ContractNotFound)?;
+        self.update_contract(actor, id, &ContractTerms { rights, ..current.terms })
     }
 
     fn check_contract(&self, db: &Db<'_>, terms: &ContractTerms, this: Option<ContractId>) -> Result<(), ServiceError> {

@@ -88,9 +88,7 @@ impl Service {
     /// Saves the SMTP relay this database's mail goes out through (sealed at rest), after
     /// checking that the URL is one lettre understands; `None` forgets it.
     pub fn set_smtp_relay(&self, actor: &Actor, relay: Option<(&str, &str)>) -> Result<(), ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         if let Some((url, from)) = relay {
             Relay::new(url, from).map_err(|_| ServiceError::Invalid(FieldErrors::one("smtp_url", Problem::Url)))?;
         }

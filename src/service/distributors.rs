@@ -26,9 +26,7 @@ impl Service {
         is_default: bool,
         settings: DistributorSettings,
     ) -> Result<(Distributor, String), ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let now = self.now();
         let salt = checksum_salt(&mut OsRng);
         let new = NewDistributor {
@@ -75,9 +73,7 @@ impl Service {
 
     /// Replaces a distributor's checksum salt and returns the new one (shown once).
     pub fn rotate_salt(&self, actor: &Actor, id: DistributorId) -> Result<String, ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let now = self.now();
         let salt = checksum_salt(&mut OsRng);
         self.store.write(|db| {

@@ -44,9 +44,7 @@ impl Service {
         distributor: DistributorId,
         records: &[UserRecord],
     ) -> Result<ImportReport, ServiceError> {
-        if !actor.may_act_for(distributor) || *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let now: DateTime<Utc> = self.now();
         self.store.write(|db| {
             let home = self.distributor_in(db, distributor)?;
@@ -103,9 +101,7 @@ impl Service {
         actor: &Actor,
         distributor: Option<DistributorId>,
     ) -> Result<Vec<UserRecord>, ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         self.store.read(|db| {
             let mut records = Vec::new();
             let mut offset = 0;

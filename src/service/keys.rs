@@ -285,6 +285,22 @@ impl Service {
         })
     }
 
+    /// Stores keys a vendor brings (a CSV import) as available stock of a product, with its
+    /// generator's activation limit and validity (1 and never, without a generator).
+    pub fn import_stock(&self, actor: &Actor, product: ProductId, keys: &[String]) -> Result<Created, ServiceError> {
+        let generator = self.store.read(|db| Ok::<_, ServiceError>(db.generator_of_product(product)?))?;
+        let terms = KeyTerms {
+            product,
+            owner_name: String::new(),
+            owner_email: String::new(),
+            activation_limit: generator.as_ref().map_or(1, |g| g.activation_limit),
+            validity_days: generator.as_ref().map_or(0, |g| g.validity_days),
+            state: KeyState::Available,
+            assigned_at: None,
+        };
+        self.create_keys(actor, keys, &terms)
+    }
+
     /// create-license-keys: stores each key not yet known; counts the others as duplicates.
     /// Creating none at all is an error.
     pub fn create_keys(&self, actor: &Actor, keys: &[String], terms: &KeyTerms) -> Result<Created, ServiceError> {

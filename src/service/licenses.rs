@@ -30,17 +30,19 @@ pub struct TermsChange {
     pub limit: Option<SeatLimit>,
 }
 
-/// The terms of the default license a user gets on their first device.
-fn default_terms() -> LicenseTerms {
-    LicenseTerms {
-        product: ProductKind::Client,
-        license_type: LicenseType::Permanent,
-        features: Features::default().with(Feature::Personal),
-        limit: SeatLimit(1),
-        valid_until: None,
-        reference: String::new(),
-        contract_number: String::new(),
-        change_id: String::new(),
+impl LicenseTerms {
+    /// The terms of the default license a user gets on their first device.
+    pub fn default_license() -> Self {
+        Self {
+            product: ProductKind::Client,
+            license_type: LicenseType::Permanent,
+            features: Features::default().with(Feature::Personal),
+            limit: SeatLimit(1),
+            valid_until: None,
+            reference: String::new(),
+            contract_number: String::new(),
+            change_id: String::new(),
+        }
     }
 }
 
@@ -93,7 +95,7 @@ pub(crate) fn ensure_default_license(
     if !wanted {
         return Ok(None);
     }
-    insert(db, user.distributor, Some(user), &default_terms(), true, now).map(Some)
+    insert(db, user.distributor, Some(user), &LicenseTerms::default_license(), true, now).map(Some)
 }
 
 /// A license the actor may see, not deleted.

@@ -74,6 +74,11 @@ impl Actor {
         }
     }
 
+    /// Refuses everyone but the owner (operator commands, the console's whole-table views).
+    pub fn require_owner(&self) -> Result<(), ServiceError> {
+        if *self == Self::Owner { Ok(()) } else { Err(ServiceError::AccessDenied) }
+    }
+
     /// Whether the actor may see and change things of `distributor`.
     pub fn may_act_for(&self, distributor: DistributorId) -> bool {
         self.distributor().is_none_or(|own| own == distributor)

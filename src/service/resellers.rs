@@ -20,10 +20,6 @@ use crate::store::{Db, NewReseller};
 /// Shortest reseller password.
 pub const MIN_PASSWORD_LENGTH: usize = 8;
 
-fn owner(actor: &Actor) -> Result<(), ServiceError> {
-    if *actor == Actor::Owner { Ok(()) } else { Err(ServiceError::AccessDenied) }
-}
-
 fn check_password(password: &str) -> Result<(), ServiceError> {
     if password.chars().count() < MIN_PASSWORD_LENGTH { Err(ServiceError::PasswordInvalid) } else { Ok(()) }
 }
@@ -71,7 +67,7 @@ impl Service {
         password: &str,
         distributor: Option<DistributorId>,
     ) -> Result<Reseller, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         if !is_valid_email(email.trim()) {
             return Err(ServiceError::EmailInvalid);
         }
@@ -95,7 +91,7 @@ impl Service {
     }
 
     pub fn resellers(&self, actor: &Actor) -> Result<Vec<Reseller>, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         self.store.read(|db| Ok(db.resellers()?))
     }
 
@@ -109,7 +105,7 @@ impl Service {
         product: ProductId,
         quantity: u32,
     ) -> Result<Pool, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         let now = self.now();
         self.store.write(|db| {
             let holder = db.reseller(reseller)?.ok_or(ServiceError::ResellerUnknown)?;
@@ -134,7 +130,7 @@ impl Service {
 
     /// What each of the reseller's pools holds and has left.
     pub fn pools(&self, actor: &Actor, reseller: ResellerId) -> Result<Vec<Pool>, ServiceError> {
-        owner(actor)?;
+        actor.require_owner()?;
         self.store.read(|db| pools_of(db, reseller))
     }
 
@@ -188,7 +184,7 @@ impl Service {
         order: &KeyOrder,
     ) -> Result<IssuedKeys, ServiceError> {
         if let Issuer::Operator(actor) = issuer {
-            owner(actor)?;
+            actor.require_owner()?;
         }
         let customer_email = order.email.trim();
         if !is_valid_email(customer_email) {

@@ -114,9 +114,7 @@ impl Service {
 
     /// Creates (or replaces) the global key, or a product's own key; returns its public PEM.
     pub fn create_signing_key(&self, actor: &Actor, product: Option<ProductId>) -> Result<String, ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let (key, der) = SigningKey::generate().map_err(|_| ServiceError::TaskFailed)?;
         let now = self.now();
         self.store.write(|db| {

@@ -32,9 +32,7 @@ impl Staff {
 impl Service {
     /// Adds a staff account with an Argon2id password.
     pub fn add_staff(&self, actor: &Actor, username: &str, password: &str, role: Role) -> Result<Staff, ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         if username.trim().is_empty() {
             return Err(ServiceError::UsernameInvalid);
         }
@@ -60,9 +58,7 @@ impl Service {
     }
 
     pub fn staff(&self, actor: &Actor) -> Result<Vec<Staff>, ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         self.store.read(|db| Ok(db.staff_list()?))
     }
 
@@ -102,9 +98,7 @@ impl Service {
 
     /// Ends every session of a staff member (a lost laptop); how many were live.
     pub fn revoke_staff_sessions(&self, actor: &Actor, staff: StaffId) -> Result<usize, ServiceError> {
-        if *actor != Actor::Owner {
-            return Err(ServiceError::AccessDenied);
-        }
+        actor.require_owner()?;
         let now = self.now();
         self.store.write(|db| {
             let revoked = db.revoke_sessions_of(staff, now)?;

@@ -121,3 +121,17 @@ async fn each_role_reaches_only_its_own_pools_and_key_generation() {
     assert!(matches!(anonymous.resellers().await, Err(ConsoleClientError::Unauthorized(_))));
     assert!(matches!(anonymous.issue_keys(&order(shop, 1)).await, Err(ConsoleClientError::Unauthorized(_))));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bodies_that_are_not_the_api_are_refused_with_a_problem() {
+    let w = world().await;
+    let (owner, _, _, shop, _) = roles(&w).await;
+    let http = reqwest::Client::new();
+    let login = http.post(format!("{}/console/v1/login", w.base)).body("username=mara").send().await.expect("send");
+    assert_eq!(login.status().as_u16(), 400);
+    let problem: keydesk::protocol::console::wire::Problem = login.json().await.expect("a problem");
+    assert_eq!(problem.error, "refused");
+    let mut gold = order(shop, 1);
+    gold.edition = Some("gold".into());
+    assert!(matches!(owner.issue_keys(&gold).await, Err(ConsoleClientError::Refused(m)) if m.contains("pro or ent")));
+}

@@ -1,7 +1,7 @@
 //! Key generation by hand: for a reseller's customer from one of its pools (the same call
 //! as the keygen URL), or available stock of a product in bulk, with progress and cancel.
 
-use super::labelled_edit;
+use super::{finished, labelled_edit};
 use crate::backend::{BackendResult, ResellerPools};
 use crate::console::app::Env;
 use crate::console::jobs::{Progress, Task};
@@ -67,38 +67,22 @@ impl KeygenView {
     }
 
     fn poll(&mut self, env: &mut Env<'_>) {
-        if let Some(task) = &self.loading
-            && let Some(result) = task.take()
-        {
-            self.loading = None;
-            match result {
-                Ok((resellers, products)) => {
-                    if self.order.reseller.is_none() {
-                        self.order.reseller = resellers.first().map(|r| r.reseller.id);
-                    }
-                    self.resellers = resellers;
-                    self.products = products;
-                    self.fix_edition();
-                }
-                Err(error) => env.status.error(error.to_string()),
+        if let Some((resellers, products)) = finished(&mut self.loading, env.status) {
+            if self.order.reseller.is_none() {
+                self.order.reseller = resellers.first().map(|r| r.reseller.id);
             }
+            self.resellers = resellers;
+            self.products = products;
+            self.fix_edition();
         }
-        if let Some(task) = &self.issuing
-            && let Some(result) = task.take()
-        {
-            self.issuing = None;
-            match result {
-                Ok(issued) => {
-                    env.status.info(format!(
-                        "{} key(s) generated; the mail is queued to {}; {} left in the pool.",
-                        issued.keys.len(),
-                        issued.mailed_to,
-                        issued.left
-                    ));
-                    self.issued = Some(issued);
-                }
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(issued) = finished(&mut self.issuing, env.status) {
+            env.status.info(format!(
+                "{} key(s) generated; the mail is queued to {}; {} left in the pool.",
+                issued.keys.len(),
+                issued.mailed_to,
+                issued.left
+            ));
+            self.issued = Some(issued);
             self.loaded = false;
         }
         if let Some(job) = &self.stock

@@ -22,17 +22,9 @@ impl OutboxView {
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(task) = &self.loading
-            && let Some(result) = task.take()
-        {
-            self.loading = None;
-            match result {
-                Ok(mut mails) => {
-                    mails.reverse();
-                    self.mails = mails;
-                }
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(mut mails) = finished(&mut self.loading, env.status) {
+            mails.reverse();
+            self.mails = mails;
         }
         if let Some(()) = finished(&mut self.action, env.status) {
             env.status.info("The mail is queued again.");

@@ -115,17 +115,9 @@ impl ProductsView {
     }
 
     fn poll(&mut self, env: &mut Env<'_>) {
-        if let Some(task) = &self.loading
-            && let Some(result) = task.take()
-        {
-            self.loading = None;
-            match result {
-                Ok((products, generators)) => {
-                    self.products = products;
-                    self.generators = generators;
-                }
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some((products, generators)) = finished(&mut self.loading, env.status) {
+            self.products = products;
+            self.generators = generators;
         }
         if let Some((product, task)) = &self.releases_task
             && let Some(result) = task.take()

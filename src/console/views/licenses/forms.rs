@@ -26,8 +26,8 @@ impl LicensesView {
             {
                 let (backend, path) = (env.backend.clone(), std::path::PathBuf::from(self.csv_path.trim()));
                 self.file_task = Some(env.jobs.run(ui.ctx(), move || {
-                    let keys = csv_files::read_keys(&path).map_err(|e| e.to_string())?;
-                    let (created, duplicates) = backend.import_keys(product, &keys).map_err(|e| e.to_string())?;
+                    let keys = csv_files::read_keys(&path)?;
+                    let (created, duplicates) = backend.import_keys(product, &keys)?;
                     Ok(format!("Imported {created} keys from {}; {duplicates} existed already.", path.display()))
                 }));
             }
@@ -36,7 +36,7 @@ impl LicensesView {
                     (env.backend.clone(), std::path::PathBuf::from(self.csv_path.trim()), self.filters.query());
                 let names: Vec<(ProductId, String)> = self.products.iter().map(|p| (p.id, p.name.clone())).collect();
                 self.file_task = Some(env.jobs.run(ui.ctx(), move || {
-                    let licenses = backend.export_licenses(&query).map_err(|e| e.to_string())?;
+                    let licenses = backend.export_licenses(&query)?;
                     let rows: Vec<[String; 4]> = licenses
                         .into_iter()
                         .map(|l| {
@@ -44,7 +44,7 @@ impl LicensesView {
                             [l.number, l.owner_name, l.owner_email, product.map_or(String::new(), |(_, n)| n.clone())]
                         })
                         .collect();
-                    csv_files::write_keys(&path, &rows).map_err(|e| e.to_string())?;
+                    csv_files::write_keys(&path, &rows)?;
                     Ok(format!("Exported {} keys to {}.", rows.len(), path.display()))
                 }));
             }

@@ -65,7 +65,7 @@ pub struct LicensesView {
     focus_search: bool,
     problem: Option<String>,
     csv_path: String,
-    file_task: Option<Task<Result<String, String>>>,
+    file_task: Option<Task<BackendResult<String>>>,
     terms: TermsForm,
     create: CreateForm,
     distributors: Vec<Distributor>,
@@ -157,26 +157,12 @@ impl LicensesView {
             env.status.info(message);
             self.shown = None;
         }
-        if let Some(task) = &self.distributors_task
-            && let Some(result) = task.take()
-        {
-            self.distributors_task = None;
-            match result {
-                Ok(all) => {
-                    self.create.distributor = all.iter().find(|d| d.is_default).or(all.first()).map(|d| d.id);
-                    self.distributors = all;
-                }
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(all) = finished(&mut self.distributors_task, env.status) {
+            self.create.distributor = all.iter().find(|d| d.is_default).or(all.first()).map(|d| d.id);
+            self.distributors = all;
         }
-        if let Some(task) = &self.file_task
-            && let Some(result) = task.take()
-        {
-            self.file_task = None;
-            match result {
-                Ok(message) => env.status.info(message),
-                Err(error) => env.status.error(error),
-            }
+        if let Some(message) = finished(&mut self.file_task, env.status) {
+            env.status.info(message);
             self.shown = None;
         }
     }

@@ -52,8 +52,8 @@ impl UsersView {
         let path = std::path::PathBuf::from(self.import_path.trim());
         let backend = env.backend.clone();
         self.file_task = Some(env.jobs.run(ctx, move || {
-            let records = csv_files::read_users(&path).map_err(|e| e.to_string())?;
-            let report = backend.import_users(distributor, &records).map_err(|e| e.to_string())?;
+            let records = csv_files::read_users(&path)?;
+            let report = backend.import_users(distributor, &records)?;
             let mut message =
                 format!("Imported {} of {} users from {}.", report.created, records.len(), path.display());
             if let Some((record, reason)) = report.refused.first() {
@@ -71,8 +71,8 @@ impl UsersView {
         }
         let backend = env.backend.clone();
         self.file_task = Some(env.jobs.run(ctx, move || {
-            let records = backend.export_users().map_err(|e| e.to_string())?;
-            csv_files::write_users(&path, &records).map_err(|e| e.to_string())?;
+            let records = backend.export_users()?;
+            csv_files::write_users(&path, &records)?;
             Ok(format!("Exported {} users to {}.", records.len(), path.display()))
         }));
     }

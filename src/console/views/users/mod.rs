@@ -7,6 +7,8 @@ mod forms;
 
 use egui_extras::{Column, TableBuilder};
 
+use super::finished;
+
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -74,7 +76,7 @@ pub struct UsersView {
     action: Option<Task<BackendResult<String>>>,
     import_path: String,
     export_path: String,
-    file_task: Option<Task<Result<String, String>>>,
+    file_task: Option<Task<BackendResult<String>>>,
 }
 
 impl UsersView {
@@ -144,57 +146,22 @@ impl UsersView {
                 }
             }
         }
-        if let Some(task) = &self.distributors_task
-            && let Some(result) = task.take()
-        {
-            self.distributors_task = None;
-            match result {
-                Ok(all) => {
-                    if self.register.distributor.is_none() {
-                        self.register.distributor = all.iter().find(|d| d.is_default).or(all.first()).map(|d| d.id);
-                    }
-                    self.distributors = all;
-                }
-                Err(error) => env.status.error(error.to_string()),
+        if let Some(all) = finished(&mut self.distributors_task, env.status) {
+            if self.register.distributor.is_none() {
+                self.register.distributor = all.iter().find(|d| d.is_default).or(all.first()).map(|d| d.id);
             }
+            self.distributors = all;
         }
-        if let Some(task) = &self.detail_task
-            && let Some(result) = task.take()
-        {
-            self.detail_task = None;
-            match result {
-                Ok(overview) => {
-                    self.edits.email = overview.user.email.clone();
-                    self.edits.reference = overview.user.reference.clone();
-                    self.edits.language = overview.user.language.clone();
-                    self.detail = Some(overview);
-                }
-                Err(error) => env.status.error(error.to_string()),
-            }
+        if let Some(overview) = finished(&mut self.detail_task, env.status) {
+            self.edits.email = overview.user.email.clone();
+            self.edits.reference = overview.user.reference.clone();
+            self.edits.language = overview.user.language.clone();
+            self.detail = Some(overview);
         }
-        if let Some(task) = &self.action
-            && let Some(result) = task.take()
-        {
-            self.action = None;
-            match result {
-                Ok(message) => {
-                    env.status.info(message);
-                    self.refresh();
-                }
-                Err(error) => env.status.error(error.to_string()),
-            }
-        }
-        if let Some(task) = &self.file_task
-            && let Some(result) = task.take()
-        {
-            self.file_task = None;
-            match result {
-                Ok(message) => {
-                    env.status.info(message);
-                    self.refresh();
-                }
-                Err(error) => env.status.error(error),
-            }
+        let done = finished(&mut self.action, env.status).or_else(|| finished(&mut self.file_task, env.status));
+        if let Some(message) = done {
+            env.status.info(message);
+            self.refresh();
         }
     }
 
