@@ -122,7 +122,8 @@ impl SettingsView {
                 }));
                 self.relay_url.clear();
             }
-            if ui.add_enabled(!busy, egui::Button::new("Forget relay")).clicked() {
+            let saved = matches!(self.sender, Some(Some(_)));
+            if ui.add_enabled(!busy && saved, egui::Button::new("Forget relay")).clicked() {
                 let backend = env.backend.clone();
                 self.action =
                     Some(env.jobs.run(ui.ctx(), move || {
