@@ -9,17 +9,17 @@ use crate::domain::generator::Generator;
 use crate::domain::license::{Feature, Features, License, LicenseId, SeatLimit};
 use crate::domain::product::{Product, ProductId};
 use crate::domain::reseller::{IssuedKeys, KeyOrder, ResellerId};
+use crate::domain::staff::Role;
 use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
 use crate::service::licenses::{LicenseTerms, TermsChange};
-use crate::service::resellers::Issuer;
-use crate::service::{Actor, Clock, Service, SystemClock};
+use crate::service::{Actor, Clock, Service, ServiceError, SystemClock};
 use crate::store::{
     ActivationRow, AuditEntry, AuditQuery, DataKey, Downloadable, GeneratorFields, LicenseQuery, OutboxEntry,
-    OutboxState, ProductFields, Store, StoreError, TelemetryFilter, UserOrder,
+    ProductFields, Store, StoreError, TelemetryFilter, UserOrder,
 };
 
 /// Feature names or bits as typed; `None` when blank.
@@ -37,16 +37,27 @@ fn terms_change(text: &str, seats: Option<u32>) -> BackendResult<TermsChange> {
     Ok(TermsChange { features: features(text)?, limit: seats.map(SeatLimit) })
 }
 
-/// The owner of a local database file.
+/// The service in this process, acting in one staff role: the owner of a local database
+/// file, or (inside `keydesk serve`) the role of a console session. The role decides
+/// nothing here: the service refuses what it does not allow.
 #[derive(Clone)]
 pub struct LocalBackend {
     service: Service,
-    actor: Actor,
+    role: Role,
 }
 
 impl LocalBackend {
     pub fn new(service: Service) -> Self {
-        Self { service, actor: Actor::Owner }
+        Self::in_role(service, Role::Owner)
+    }
+
+    /// The service as a staff member with `role` sees it.
+    pub fn in_role(service: Service, role: Role) -> Self {
+        Self { service, role }
+    }
+
+    fn actor(&self) -> Result<Actor, ServiceError> {
+        self.role.actor()
     }
 
     /// Opens (creating and migrating) a database file with its data key.
@@ -70,27 +81,27 @@ impl Backend for LocalBackend {
     }
 
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {
-        Ok(self.service.distributors(&self.actor)?)
+        Ok(self.service.distributors(&self.actor()?)?)
     }
 
     fn users(&self, order: UserOrder, descending: bool, offset: u64, limit: u32) -> BackendResult<Window<User>> {
-        Ok(self.service.users_window(&self.actor, order, descending, offset, limit)?)
+        Ok(self.service.users_window(&self.actor()?, order, descending, offset, limit)?)
     }
 
     fn search_users(&self, username: &str, email: &str, limit: u32) -> BackendResult<Window<User>> {
-        Ok(self.service.search_users_window(&self.actor, username, email, limit)?)
+        Ok(self.service.search_users_window(&self.actor()?, username, email, limit)?)
     }
 
     fn user(&self, id: UserId) -> BackendResult<UserOverview> {
-        Ok(self.service.user_overview(&self.actor, id)?)
+        Ok(self.service.user_overview(&self.actor()?, id)?)
     }
 
     fn register_user(&self, distributor: DistributorId, registration: &Registration) -> BackendResult<User> {
-        Ok(self.service.register_user(&self.actor, distributor, registration)?)
+        Ok(self.service.register_user(&self.actor()?, distributor, registration)?)
     }
 
     fn user_action(&self, username: &str, action: &UserAction) -> BackendResult<()> {
-        let (service, actor) = (&self.service, &self.actor);
+        let (service, actor) = (&self.service, &self.actor()?);
         match action {
             UserAction::ResendActivation => service.resend_activation(actor, username)?,
             UserAction::Activate => {
@@ -108,23 +119,23 @@ impl Backend for LocalBackend {
     }
 
     fn import_users(&self, distributor: DistributorId, records: &[UserRecord]) -> BackendResult<ImportReport> {
-        Ok(self.service.import_users(&self.actor, distributor, records)?)
+        Ok(self.service.import_users(&self.actor()?, distributor, records)?)
     }
 
     fn export_users(&self) -> BackendResult<Vec<UserRecord>> {
-        Ok(self.service.export_users(&self.actor, None)?)
+        Ok(self.service.export_users(&self.actor()?, None)?)
     }
 
     fn licenses(&self, query: &LicenseQuery, offset: u64, limit: u32) -> BackendResult<Window<License>> {
-        Ok(self.service.licenses_window(&self.actor, query, offset, limit)?)
+        Ok(self.service.licenses_window(&self.actor()?, query, offset, limit)?)
     }
 
     fn license_activations(&self, license: LicenseId) -> BackendResult<Vec<ActivationRow>> {
-        Ok(self.service.license_activations(&self.actor, license)?)
+        Ok(self.service.license_activations(&self.actor()?, license)?)
     }
 
     fn license_action(&self, number: &str, action: &LicenseAction) -> BackendResult<()> {
-        let (service, actor) = (&self.service, &self.actor);
+        let (service, actor) = (&self.service, &self.actor()?);
         match action {
             LicenseAction::Activate => service.set_license_active(actor, number, true)?,
             LicenseAction::Deactivate => service.set_license_active(actor, number, false)?,
@@ -159,14 +170,14 @@ impl Backend for LocalBackend {
             change_id: String::new(),
         };
         let owner = order.owner.as_deref().map(str::trim).filter(|o| !o.is_empty());
-        Ok(self.service.create_license(&self.actor, order.distributor, owner, &terms)?)
+        Ok(self.service.create_license(&self.actor()?, order.distributor, owner, &terms)?)
     }
 
     fn export_licenses(&self, query: &LicenseQuery) -> BackendResult<Vec<License>> {
         const PAGE: u32 = 10_000;
         let mut all = Vec::new();
         loop {
-            let window = self.service.licenses_window(&self.actor, query, all.len() as u64, PAGE)?;
+            let window = self.service.licenses_window(&self.actor()?, query, all.len() as u64, PAGE)?;
             let done = window.rows.len() < PAGE as usize;
             all.extend(window.rows);
             if done {
@@ -176,36 +187,36 @@ impl Backend for LocalBackend {
     }
 
     fn import_keys(&self, product: ProductId, keys: &[String]) -> BackendResult<(u32, u32)> {
-        let created = self.service.import_stock(&self.actor, product, keys)?;
+        let created = self.service.import_stock(&self.actor()?, product, keys)?;
         Ok((created.created, created.duplicate))
     }
 
     fn products(&self) -> BackendResult<Vec<Product>> {
-        Ok(self.service.products()?)
+        Ok(self.service.products_for(&self.actor()?)?)
     }
 
     fn generators(&self) -> BackendResult<Vec<Generator>> {
-        Ok(self.service.generators()?)
+        Ok(self.service.generators_for(&self.actor()?)?)
     }
 
     fn create_product(&self, fields: &ProductFields) -> BackendResult<Product> {
-        Ok(self.service.create_product(&self.actor, fields)?)
+        Ok(self.service.create_product(&self.actor()?, fields)?)
     }
 
     fn create_generator(&self, fields: &GeneratorFields) -> BackendResult<Generator> {
-        Ok(self.service.create_generator(&self.actor, fields)?)
+        Ok(self.service.create_generator(&self.actor()?, fields)?)
     }
 
     fn releases(&self, product: ProductId) -> BackendResult<Vec<Downloadable>> {
-        Ok(self.service.product_releases(&self.actor, product)?)
+        Ok(self.service.product_releases(&self.actor()?, product)?)
     }
 
     fn create_signing_key(&self, product: ProductId) -> BackendResult<String> {
-        Ok(self.service.create_signing_key(&self.actor, Some(product))?)
+        Ok(self.service.create_signing_key(&self.actor()?, Some(product))?)
     }
 
     fn set_contract_rights(&self, contract: ContractId, rights: ContractRights) -> BackendResult<()> {
-        self.service.set_contract_rights(&self.actor, contract, rights)?;
+        self.service.set_contract_rights(&self.actor()?, contract, rights)?;
         Ok(())
     }
 
@@ -215,37 +226,32 @@ impl Backend for LocalBackend {
         count: u64,
         progress: &mut dyn FnMut(u64) -> bool,
     ) -> BackendResult<u64> {
-        Ok(self.service.generate_stock(&self.actor, product, count, progress)?)
+        Ok(self.service.generate_stock(&self.actor()?, product, count, progress)?)
     }
 
     fn resellers(&self) -> BackendResult<Vec<ResellerPools>> {
-        let resellers = self.service.resellers(&self.actor)?;
-        let mut all = Vec::with_capacity(resellers.len());
-        for reseller in resellers {
-            let pools = self.service.pools(&self.actor, reseller.id)?;
-            all.push(ResellerPools { reseller, pools });
-        }
-        Ok(all)
+        let all = self.service.resellers_for(self.role)?;
+        Ok(all.into_iter().map(|(reseller, pools)| ResellerPools { reseller, pools }).collect())
     }
 
     fn issue_keys(&self, reseller: ResellerId, order: &KeyOrder) -> BackendResult<IssuedKeys> {
-        Ok(self.service.issue_keys(Issuer::Operator(&self.actor), reseller, order)?)
+        Ok(self.service.issue_keys_as(self.role, reseller, order)?)
     }
 
     fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {
-        Ok(self.service.outbox(None, 10_000)?)
+        Ok(self.service.outbox_for(&self.actor()?, 10_000)?)
     }
 
     fn smtp_sender(&self) -> BackendResult<Option<String>> {
-        Ok(self.service.smtp_relay()?.map(|(_, from)| from))
+        Ok(self.service.smtp_relay_for(&self.actor()?)?.map(|(_, from)| from))
     }
 
     fn set_smtp_relay(&self, relay: Option<(&str, &str)>) -> BackendResult<()> {
-        Ok(self.service.set_smtp_relay(&self.actor, relay)?)
+        Ok(self.service.set_smtp_relay(&self.actor()?, relay)?)
     }
 
     fn deliver_mail(&self) -> BackendResult<usize> {
-        let Some((relay, _)) = self.service.smtp_relay()? else { return Ok(0) };
+        let Some((relay, _)) = self.service.smtp_relay_for(&self.actor()?)? else { return Ok(0) };
         // Called on a blocking thread of the console's runtime: wait here for the async send.
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|_| BackendError::Failed("mail can only be sent from the console's runtime".into()))?;
@@ -253,14 +259,14 @@ impl Backend for LocalBackend {
     }
 
     fn resend_mail(&self, id: i64) -> BackendResult<()> {
-        Ok(self.service.mark_mail(id, OutboxState::Queued, None)?)
+        Ok(self.service.requeue_mail(&self.actor()?, id)?)
     }
 
     fn activity(&self, query: &AuditQuery) -> BackendResult<Vec<AuditEntry>> {
-        Ok(self.service.activity(&self.actor, query, 5_000)?)
+        Ok(self.service.activity(&self.actor()?, query, 5_000)?)
     }
 
     fn telemetry(&self, filter: &TelemetryFilter) -> BackendResult<Vec<TelemetryRecord>> {
-        Ok(self.service.telemetry(filter)?)
+        Ok(self.service.telemetry_for(&self.actor()?, filter)?)
     }
 }

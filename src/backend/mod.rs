@@ -29,6 +29,12 @@ pub enum BackendError {
     /// The backend refused: bad input or a rule (shown as is).
     #[error("{0}")]
     Refused(String),
+    /// The profile's role does not allow this (a distributor's staff opening Products).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The server does not know the session (expired, ended, or never logged in): log in again.
+    #[error("{0}")]
+    Unauthorized(String),
     /// The backend failed (the database, a lost connection).
     #[error("keydesk could not complete this: {0}")]
     Failed(String),
@@ -39,6 +45,10 @@ impl From<ServiceError> for BackendError {
         match error {
             ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => {
                 Self::Failed(error.to_string())
+            }
+            ServiceError::AccessDenied => Self::Forbidden("Your role does not allow this.".into()),
+            ServiceError::SessionInvalid => {
+                Self::Unauthorized("Log in again: the session is unknown, expired or ended.".into())
             }
             // Each field's own sentence ("The name field is required."), not the error's debug form.
             ServiceError::Invalid(errors) => {
@@ -63,7 +73,7 @@ fn sentence(text: &str) -> String {
 pub type BackendResult<T> = Result<T, BackendError>;
 
 /// What can be done to a user from the Users view.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum UserAction {
     ResendActivation,
     Activate,
@@ -77,7 +87,7 @@ pub enum UserAction {
 }
 
 /// What can be done to a license from the Licenses view.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum LicenseAction {
     Activate,
     Deactivate,
@@ -108,7 +118,7 @@ pub enum LicenseAction {
 }
 
 /// A license made in the console (createlicense's terms).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct NewLicenseOrder {
     pub distributor: DistributorId,
     /// The owner's username; `None`: a license without a user.
@@ -121,7 +131,7 @@ pub struct NewLicenseOrder {
 }
 
 /// A reseller and its pools.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ResellerPools {
     pub reseller: Reseller,
     pub pools: Vec<Pool>,

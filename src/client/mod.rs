@@ -5,4 +5,5 @@ pub mod console;
 pub mod envato;
 pub mod keygen;
 pub mod keymanager;
+pub mod remote;
 pub mod tdrs;

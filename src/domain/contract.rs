@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use super::product::ProductId;
 
 /// Database identity of a contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ContractId(pub i64);
 
 /// What the holder may do through the Contracts API.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ContractRights {
     pub get_info: bool,
     pub generate: bool,
@@ -19,7 +19,7 @@ pub struct ContractRights {
 }
 
 /// A contract's terms, as created and updated.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ContractTerms {
     /// The holder's secret handle on the contract; unique.
     pub contract_key: String,
@@ -33,7 +33,7 @@ pub struct ContractTerms {
 }
 
 /// A contract with how many keys it holds now.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Contract {
     pub id: ContractId,
     pub terms: ContractTerms,

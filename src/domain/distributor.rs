@@ -4,7 +4,7 @@ use std::fmt;
 use std::net::IpAddr;
 
 /// A distributor's 4-character code: upper-case letters and digits, e.g. `TMDR`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DistributorCode(String);
 
 /// Why a text is not a distributor code.
@@ -32,7 +32,7 @@ impl fmt::Display for DistributorCode {
 }
 
 /// Which usernames `registeruser` accepts (TeamDrive's `RegNameComplexity`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum UsernameCharset {
     /// Any printable characters except white space and `*` (the search wildcard).
     #[default]
@@ -66,7 +66,7 @@ impl UsernameCharset {
 }
 
 /// The rules a new username must meet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct UsernameRules {
     pub min_length: u32,
     pub charset: UsernameCharset,
@@ -93,7 +93,7 @@ impl UsernameRules {
 }
 
 /// A distributor's API settings, as TeamDrive's provider settings describe them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct DistributorSettings {
     /// The caller addresses that identify this distributor (`API_IP_ACCESS`).
     pub allowed_ips: Vec<IpAddr>,
@@ -138,11 +138,11 @@ impl Default for DistributorSettings {
 }
 
 /// Database identity of a distributor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DistributorId(pub i64);
 
 /// A distributor with its settings. The checksum salt is kept apart (see `secret`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Distributor {
     pub id: DistributorId,
     pub code: DistributorCode,

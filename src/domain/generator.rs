@@ -4,11 +4,11 @@
 use rand::{Rng, RngCore};
 
 /// Database identity of a generator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct GeneratorId(pub i64);
 
 /// The built-in formats a `custom` generator may name in `function_name`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CustomFormat {
     /// Five groups of five readable letters and digits: `ABCDE-FGHJK-…`.
     Readable25,
@@ -38,7 +38,7 @@ impl CustomFormat {
 }
 
 /// How a generator builds keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub enum KeyFormat {
     /// A random UUID v4.
     Uuid,
@@ -157,7 +157,7 @@ pub fn uuid_v4(rng: &mut impl RngCore) -> String {
 }
 
 /// A generator of one product.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Generator {
     pub id: GeneratorId,
     pub product: super::product::ProductId,

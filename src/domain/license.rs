@@ -9,11 +9,11 @@ use super::distributor::DistributorId;
 use super::user::UserId;
 
 /// Database identity of a license.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LicenseId(pub i64);
 
 /// The Registration Server's product: the client (1) or the server (2).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProductKind {
     Client,
     Server,
@@ -53,7 +53,7 @@ impl ProductKind {
 }
 
 /// How a license is paid, with the numeric codes of getlicensedata.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LicenseType {
     Permanent,
     Monthly,
@@ -166,7 +166,7 @@ impl Feature {
 }
 
 /// The feature bits of a license (`featurevalue`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Features(u32);
 
 /// Why a feature value was refused.
@@ -251,7 +251,7 @@ impl Features {
 }
 
 /// Registration Server license state; `Deleted` rows are never returned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum LicenseStatus {
     Active,
     Deactivated,
@@ -278,7 +278,7 @@ impl LicenseStatus {
 }
 
 /// License key state on the key manager face.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum KeyState {
     Available,
     Assigned,
@@ -302,7 +302,7 @@ impl KeyState {
 }
 
 /// A seat count; 0 means unlimited.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct SeatLimit(pub u32);
 
 impl SeatLimit {
@@ -335,7 +335,7 @@ pub struct KeyTerms {
 }
 
 /// A license as both faces see it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct License {
     pub id: LicenseId,
     /// The license number (Registration Server) which is also its key (key manager).

@@ -1,7 +1,7 @@
 //! The mails keydesk sends, their built-in templates, and how placeholders are filled.
 
 /// What a mail is for. Each kind has a built-in template a distributor may replace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MailKind {
     Activation,
     TemporaryPassword,

@@ -3,11 +3,11 @@
 use chrono::{DateTime, Utc};
 
 /// Database identity of a product.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ProductId(pub i64);
 
 /// Where a product is sold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ProductSource {
     Internal,
     Envato,
@@ -31,7 +31,7 @@ impl ProductSource {
 }
 
 /// A key/value pair attached to a product or a license key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Meta {
     pub id: i64,
     pub key: String,
@@ -39,7 +39,7 @@ pub struct Meta {
 }
 
 /// A product.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Product {
     pub id: ProductId,
     pub name: String,

@@ -7,11 +7,11 @@ use super::contract::Contract;
 use super::distributor::DistributorId;
 
 /// Database identity of a reseller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResellerId(pub i64);
 
 /// The editions a pool can be bought for, as the keygen URL names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Edition {
     Professional,
     Enterprise,
@@ -42,7 +42,7 @@ impl Edition {
 }
 
 /// A reseller as stored (never the password).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Reseller {
     pub id: ResellerId,
     pub email: String,
@@ -54,7 +54,7 @@ pub struct Reseller {
 }
 
 /// One edition a reseller bought: a contract on that edition's product.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Pool {
     pub reseller: ResellerId,
     pub edition: Edition,
@@ -87,7 +87,7 @@ impl Channel {
 }
 
 /// A customer's order: who gets the keys, how many, of which edition.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct KeyOrder {
     pub first_name: String,
     pub last_name: String,
@@ -107,7 +107,7 @@ impl KeyOrder {
 }
 
 /// What an order produced.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct IssuedKeys {
     pub keys: Vec<String>,
     pub edition: Edition,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 /// The kinds of value a record carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataType {
     NumericSingle,
     NumericXy,
@@ -26,7 +26,7 @@ impl DataType {
 }
 
 /// What a record says about itself: each flag as the API reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TelemetryFlags {
     pub correct_format: bool,
     pub license_key_exists: bool,
@@ -38,7 +38,7 @@ pub struct TelemetryFlags {
 }
 
 /// A stored record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct TelemetryRecord {
     pub id: i64,
     pub product_id: Option<i64>,

@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use super::distributor::{DistributorCode, DistributorId};
 
 /// Database identity of a user; also the `userid` searchuser pages by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UserId(pub i64);
 
 /// Account state, with the names searchuser replies with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserStatus {
     /// Registered, activation mail not yet answered.
     Inactive,
@@ -57,7 +57,7 @@ pub fn is_valid_email(text: &str) -> bool {
 }
 
 /// A registered user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub id: UserId,
     pub distributor: DistributorId,
@@ -76,11 +76,11 @@ pub struct User {
 }
 
 /// Database identity of a device (a client installation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DeviceId(pub i64);
 
 /// One installation of the client software that belongs to a user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Device {
     pub id: DeviceId,
     pub user: UserId,
@@ -98,7 +98,7 @@ impl Device {
 }
 
 /// A storage depot on a host server, as handed to a user.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Depot {
     pub id: i64,
     pub user: UserId,

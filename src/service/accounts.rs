@@ -19,7 +19,7 @@ use crate::store::{NewUser, SearchQuery, UserField};
 pub const SEARCH_MAXIMUM: u32 = 50;
 
 /// A new account as registeruser describes it.
-#[derive(Debug, Clone, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default)]
 pub struct Registration {
     pub username: String,
     pub email: String,

@@ -1,14 +1,16 @@
 //! Whole-table reads for the console: every user, every license, the audit log, a user's
-//! whole picture. The owner's alone: a distributor has the Registration Server face.
+//! whole picture. The owner sees all of them; a distributor (its staff on a shared server)
+//! sees its own users and licenses and nothing else: the audit log and releases stay the owner's.
 
 use super::{Actor, Service, ServiceError, resolve_user};
+use crate::domain::distributor::DistributorId;
 use crate::domain::license::{License, LicenseId};
 use crate::domain::user::{Depot, Device, User, UserId};
 use crate::domain::wildcard::SearchPattern;
 use crate::store::{ActivationRow, AuditEntry, AuditQuery, LicenseQuery, SearchQuery, UserOrder};
 
 /// A window of a sorted table and the number of rows in all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Window<T> {
     pub offset: u64,
     pub rows: Vec<T>,
@@ -16,7 +18,7 @@ pub struct Window<T> {
 }
 
 /// A user with everything the detail pane shows, whatever the user's status.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct UserOverview {
     pub user: User,
     pub licenses: Vec<License>,
@@ -25,6 +27,16 @@ pub struct UserOverview {
 }
 
 impl Service {
+    /// The distributor whose rows `actor` is confined to in the console (`None`: all rows),
+    /// or a refusal for an actor that has no console views of users and licenses.
+    fn console_scope(&self, actor: &Actor) -> Result<Option<DistributorId>, ServiceError> {
+        match actor {
+            Actor::Owner => Ok(None),
+            Actor::Distributor(d) => Ok(Some(*d)),
+            Actor::ApiKey(_) => Err(ServiceError::AccessDenied),
+        }
+    }
+
     /// All users, sorted by an indexed column, a window at a time.
     pub fn users_window(
         &self,
@@ -34,18 +46,19 @@ impl Service {
         offset: u64,
         limit: u32,
     ) -> Result<Window<User>, ServiceError> {
-        actor.require_owner()?;
+        let only = self.console_scope(actor)?;
         self.store.read(|db| {
-            let total = db.count_users(None)?;
-            Ok(Window { offset, rows: db.users_window(order, descending, offset, limit)?, total })
+            let total = db.count_users(only)?;
+            Ok(Window { offset, rows: db.users_window(only, order, descending, offset, limit)?, total })
         })
     }
 
     /// A user (by id or name) with licenses, devices and depots.
     pub fn user_overview(&self, actor: &Actor, id: UserId) -> Result<UserOverview, ServiceError> {
-        actor.require_owner()?;
+        self.console_scope(actor)?;
         self.store.read(|db| {
-            let user = db.user(id)?.ok_or(ServiceError::UserUnknown)?;
+            // Another distributor's user is as unknown as a missing one.
+            let user = db.user(id)?.filter(|u| actor.may_act_for(u.distributor)).ok_or(ServiceError::UserUnknown)?;
             Ok(UserOverview {
                 licenses: db.licenses_of_user(user.id)?,
                 devices: db.devices_of_user(user.id)?,
@@ -57,7 +70,7 @@ impl Service {
 
     /// The user with this name, as the owner sees it.
     pub fn user_named(&self, actor: &Actor, name: &str) -> Result<User, ServiceError> {
-        actor.require_owner()?;
+        self.console_scope(actor)?;
         self.store.read(|db| resolve_user(db, actor, name, false))
     }
 
@@ -69,8 +82,8 @@ impl Service {
         offset: u64,
         limit: u32,
     ) -> Result<Window<License>, ServiceError> {
-        actor.require_owner()?;
         let mut query = query.clone();
+        query.distributor = self.console_scope(actor)?;
         query.now = Some(self.now());
         self.store.read(|db| {
             let (rows, total) = db.licenses_window(&query, offset, limit)?;
@@ -80,8 +93,14 @@ impl Service {
 
     /// Who holds seats of a license.
     pub fn license_activations(&self, actor: &Actor, license: LicenseId) -> Result<Vec<ActivationRow>, ServiceError> {
-        actor.require_owner()?;
-        self.store.read(|db| Ok(db.activations_of(license)?))
+        self.console_scope(actor)?;
+        self.store.read(|db| {
+            let visible = db.license(license)?.is_some_and(|l| l.distributor.is_none_or(|d| actor.may_act_for(d)));
+            if !visible {
+                return Err(ServiceError::LicenseUnknown);
+            }
+            Ok(db.activations_of(license)?)
+        })
     }
 
     /// The audit log, newest first.
@@ -101,18 +120,13 @@ impl Service {
         email: &str,
         limit: u32,
     ) -> Result<Window<User>, ServiceError> {
-        actor.require_owner()?;
+        let only_distributor = self.console_scope(actor)?;
         let pattern = |text: &str| {
             let text = text.trim();
             (!text.is_empty()).then(|| SearchPattern::parse(text).map_err(|_| ServiceError::SearchTooShort)).transpose()
         };
-        let query = SearchQuery {
-            username: pattern(username)?,
-            email: pattern(email)?,
-            only_distributor: None,
-            after: 0,
-            limit,
-        };
+        let query =
+            SearchQuery { username: pattern(username)?, email: pattern(email)?, only_distributor, after: 0, limit };
         if query.username.is_none() && query.email.is_none() {
             return Err(ServiceError::SearchTooShort);
         }
@@ -132,5 +146,45 @@ impl Service {
     ) -> Result<Vec<crate::store::Downloadable>, ServiceError> {
         actor.require_owner()?;
         self.store.read(|db| Ok(db.published_downloadables(product)?))
+    }
+}
+
+/// The console's views of things the protocols reach without an actor (the vendor's
+/// catalogue, the outbox, telemetry, the relay): the owner's alone.
+impl Service {
+    pub fn products_for(&self, actor: &Actor) -> Result<Vec<crate::domain::product::Product>, ServiceError> {
+        actor.require_owner()?;
+        self.products()
+    }
+
+    pub fn generators_for(&self, actor: &Actor) -> Result<Vec<crate::domain::generator::Generator>, ServiceError> {
+        actor.require_owner()?;
+        self.generators()
+    }
+
+    pub fn outbox_for(&self, actor: &Actor, limit: u32) -> Result<Vec<crate::store::OutboxEntry>, ServiceError> {
+        actor.require_owner()?;
+        self.outbox(None, limit)
+    }
+
+    /// Queues a sent or failed mail again.
+    pub fn requeue_mail(&self, actor: &Actor, id: i64) -> Result<(), ServiceError> {
+        actor.require_owner()?;
+        self.mark_mail(id, crate::store::OutboxState::Queued, None)
+    }
+
+    /// The saved relay, for the owner to send through or to see its sender.
+    pub fn smtp_relay_for(&self, actor: &Actor) -> Result<Option<(super::delivery::Relay, String)>, ServiceError> {
+        actor.require_owner()?;
+        self.smtp_relay()
+    }
+
+    pub fn telemetry_for(
+        &self,
+        actor: &Actor,
+        filter: &crate::store::TelemetryFilter,
+    ) -> Result<Vec<crate::domain::telemetry::TelemetryRecord>, ServiceError> {
+        actor.require_owner()?;
+        self.telemetry(filter)
     }
 }

@@ -17,14 +17,14 @@ fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.trim().as_bytes()).to_vec()
 }
 
-impl Staff {
-    /// The actor a staff member's calls run as. Reseller staff act only through the
-    /// reseller-scoped calls, so they have none here.
-    pub fn actor(&self) -> Option<Actor> {
-        match self.role {
-            Role::Owner => Some(Actor::Owner),
-            Role::Distributor(d) => Some(Actor::Distributor(d)),
-            Role::Reseller(_) => None,
+impl Role {
+    /// The actor a role's calls run as. Reseller staff act only through the reseller-scoped
+    /// calls (`resellers_for`, `issue_keys_as`), so every other call refuses them here.
+    pub fn actor(self) -> Result<Actor, ServiceError> {
+        match self {
+            Role::Owner => Ok(Actor::Owner),
+            Role::Distributor(d) => Ok(Actor::Distributor(d)),
+            Role::Reseller(_) => Err(ServiceError::AccessDenied),
         }
     }
 }

@@ -5,13 +5,13 @@
 use super::resellers::Issuer;
 use super::{Actor, Service, ServiceError};
 use crate::domain::reseller::{Channel, IssuedKeys, KeyOrder, Pool, Reseller, ResellerId};
-use crate::domain::staff::{Role, Staff};
+use crate::domain::staff::Role;
 
 impl Service {
-    /// The resellers, with their pools, that `staff` may see.
-    pub fn resellers_for(&self, staff: &Staff) -> Result<Vec<(Reseller, Vec<Pool>)>, ServiceError> {
+    /// The resellers, with their pools, that a staff role may see.
+    pub fn resellers_for(&self, role: Role) -> Result<Vec<(Reseller, Vec<Pool>)>, ServiceError> {
         let owner = &Actor::Owner;
-        let visible: Vec<Reseller> = match staff.role {
+        let visible: Vec<Reseller> = match role {
             Role::Owner => self.resellers(owner)?,
             Role::Reseller(own) => self.resellers(owner)?.into_iter().filter(|r| r.id == own).collect(),
             Role::Distributor(_) => return Err(ServiceError::AccessDenied),
@@ -19,21 +19,25 @@ impl Service {
         visible
             .into_iter()
             .map(|reseller| {
-                let pools = self.pools(owner, reseller.id)?;
+                let mut pools = self.pools(owner, reseller.id)?;
+                if role != Role::Owner {
+                    // The pool's Contracts API key is the operator's to hand out, not the staff's.
+                    pools.iter_mut().for_each(|pool| pool.contract.terms.contract_key.clear());
+                }
                 Ok((reseller, pools))
             })
             .collect()
     }
 
-    /// Generates keys for a reseller's customer on behalf of `staff`: the owner for any
+    /// Generates keys for a reseller's customer on behalf of a staff role: the owner for any
     /// reseller, reseller staff for their own only.
     pub fn issue_keys_as(
         &self,
-        staff: &Staff,
+        role: Role,
         reseller: ResellerId,
         order: &KeyOrder,
     ) -> Result<IssuedKeys, ServiceError> {
-        match staff.role {
+        match role {
             Role::Owner => self.issue_keys(Issuer::Operator(&Actor::Owner), reseller, order),
             Role::Reseller(own) if own == reseller => {
                 self.issue_keys(Issuer::Reseller(Channel::Console), reseller, order)

@@ -6,7 +6,7 @@ use rusqlite::params;
 use super::{Db, StoreError, to_millis};
 
 /// One recorded change.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct AuditEntry {
     pub id: i64,
     pub at: DateTime<Utc>,

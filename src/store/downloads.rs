@@ -7,7 +7,7 @@ use super::{Db, StoreError, from_millis, to_millis};
 use crate::domain::product::ProductId;
 
 /// A release of a product that key holders may download.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Downloadable {
     pub id: i64,
     pub product: ProductId,

@@ -8,6 +8,7 @@ use rusqlite::types::Value;
 
 use super::users::{SELECT_USER, from_row as user_row};
 use super::{AuditEntry, Db, StoreError, from_millis, to_millis};
+use crate::domain::distributor::DistributorId;
 use crate::domain::license::{KeyState, License, LicenseStatus, LicenseType};
 use crate::domain::product::ProductId;
 use crate::domain::user::User;
@@ -22,8 +23,11 @@ pub enum UserOrder {
 }
 
 /// Which licenses a window shows. Empty fields do not filter.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(default)]
 pub struct LicenseQuery {
+    /// Only this distributor's licenses (set by the service for distributor staff).
+    pub distributor: Option<DistributorId>,
     pub product: Option<ProductId>,
     pub license_type: Option<LicenseType>,
     pub status: Option<LicenseStatus>,
@@ -38,7 +42,8 @@ pub struct LicenseQuery {
 }
 
 /// Which audit entries a window shows.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(default)]
 pub struct AuditQuery {
     pub who: String,
     pub what: String,
@@ -54,6 +59,10 @@ impl LicenseQuery {
     fn conditions(&self) -> (String, Vec<Value>) {
         let mut conditions = vec!["l.status != 2".to_owned()];
         let mut args = Vec::new();
+        if let Some(distributor) = self.distributor {
+            conditions.push("l.distributor_id = ?".into());
+            args.push(Value::Integer(distributor.0));
+        }
         if let Some(product) = self.product {
             conditions.push("l.product_id = ?".into());
             args.push(Value::Integer(product.0));
@@ -100,9 +109,10 @@ impl LicenseQuery {
 }
 
 impl Db<'_> {
-    /// All users, sorted, from `offset` on.
+    /// All users (or one distributor's), sorted, from `offset` on.
     pub fn users_window(
         &self,
+        only: Option<DistributorId>,
         order: UserOrder,
         descending: bool,
         offset: u64,
@@ -116,9 +126,12 @@ impl Db<'_> {
         let direction = if descending { "DESC" } else { "ASC" };
         let indexed = if index.is_empty() { String::new() } else { format!(" INDEXED BY {index}") };
         let sql = SELECT_USER.replacen("FROM users u", &format!("FROM users u{indexed}"), 1);
-        let sql = format!("{sql} ORDER BY {column} {direction} LIMIT ?1 OFFSET ?2");
+        // `?3 IS NULL` keeps one cached statement for both cases.
+        let sql = format!(
+            "{sql} WHERE (?3 IS NULL OR u.distributor_id = ?3) ORDER BY {column} {direction} LIMIT ?1 OFFSET ?2"
+        );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(rusqlite::params![limit, offset as i64], user_row)?;
+        let rows = stmt.query_map(rusqlite::params![limit, offset as i64, only.map(|d| d.0)], user_row)?;
         rows.map(|r| r?).collect()
     }
 
@@ -185,7 +198,7 @@ impl Db<'_> {
 }
 
 /// One activation of a license: the identifier (or device) holding a seat, and since when.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ActivationRow {
     pub identifier: String,
     pub device: Option<String>,

@@ -8,7 +8,7 @@ use crate::domain::distributor::DistributorId;
 use crate::domain::mail::{Mail, MailKind, Template};
 
 /// Where a mail is in its delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutboxState {
     Queued,
     Sent,
@@ -30,7 +30,7 @@ impl OutboxState {
 }
 
 /// A mail in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub id: i64,
     pub distributor: Option<DistributorId>,

@@ -9,7 +9,7 @@ use crate::domain::generator::{Generator, GeneratorId, KeyFormat};
 use crate::domain::product::{Meta, Product, ProductId, ProductSource};
 
 /// The fields of a product that the API creates and updates.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct ProductFields {
     pub name: String,
     pub description: String,
@@ -23,7 +23,7 @@ pub struct ProductFields {
 }
 
 /// The stored fields of a generator.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct GeneratorFields {
     pub product: ProductId,
     pub method: String,

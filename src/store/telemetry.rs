@@ -8,7 +8,8 @@ use super::{Db, StoreError, from_millis, to_millis};
 use crate::domain::telemetry::{TelemetryFlags, TelemetryRecord};
 
 /// get-telemetry-data filters; each present one must match.
-#[derive(Debug, Clone, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default)]
+#[serde(default)]
 pub struct TelemetryFilter {
     pub data_type: Option<String>,
     pub data_group: Option<String>,

@@ -58,46 +58,6 @@ pub struct Problem {
     pub message: String,
 }
 
-/// One pool of a reseller.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PoolView {
-    /// `pro` or `ent`.
-    pub edition: String,
-    pub bought: u32,
-    pub used: u32,
-    pub left: u32,
-    pub active: bool,
-}
-
-/// A reseller and its pools (`GET /console/v1/resellers`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResellerView {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub pools: Vec<PoolView>,
-}
-
-impl ResellerView {
-    pub fn new(reseller: &crate::domain::reseller::Reseller, pools: &[crate::domain::reseller::Pool]) -> Self {
-        Self {
-            id: reseller.id.0,
-            name: reseller.name.clone(),
-            email: reseller.email.clone(),
-            pools: pools
-                .iter()
-                .map(|p| PoolView {
-                    edition: p.edition.code().to_owned(),
-                    bought: p.contract.terms.quantity,
-                    used: p.contract.keys_count,
-                    left: p.left(),
-                    active: p.contract.terms.active,
-                })
-                .collect(),
-        }
-    }
-}
-
 /// `POST /console/v1/keys`: keys for a reseller's customer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyRequest {
@@ -119,4 +79,79 @@ pub struct IssuedView {
     pub edition: String,
     pub left: u32,
     pub mailed_to: String,
+}
+
+/// `GET /console/v1/users`: a window of the users table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersWindow {
+    #[serde(default)]
+    pub order: crate::store::UserOrder,
+    #[serde(default)]
+    pub descending: bool,
+    #[serde(default)]
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// `GET /console/v1/users/search`: searchuser's wildcard rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSearch {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub email: String,
+    pub limit: u32,
+}
+
+/// `POST /console/v1/users`: registers a user with a distributor.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewUser {
+    pub distributor: crate::domain::distributor::DistributorId,
+    pub registration: crate::service::accounts::Registration,
+}
+
+/// `POST /console/v1/users/import`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserImport {
+    pub distributor: crate::domain::distributor::DistributorId,
+    pub records: Vec<crate::service::import::UserRecord>,
+}
+
+/// `POST /console/v1/licenses/window`: a window of the licenses matching a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicensesWindow {
+    #[serde(default)]
+    pub query: crate::store::LicenseQuery,
+    #[serde(default)]
+    pub offset: u64,
+    pub limit: u32,
+}
+
+/// `POST /console/v1/products/{id}/keys`: stock keys to store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyImport {
+    pub keys: Vec<String>,
+}
+
+/// The answer to a key import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyImportReport {
+    pub created: u32,
+    pub duplicates: u32,
+}
+
+/// The most stock keys one request makes; a client asks again for more (and shows progress).
+pub const STOCK_PER_REQUEST: u64 = 50_000;
+
+/// `POST /console/v1/products/{id}/stock`: how many keys to make in one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub count: u64,
+}
+
+/// `PUT /console/v1/settings/smtp-relay`: the relay, or `null` to forget it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SmtpRelay {
+    pub url: String,
+    pub from: String,
 }

@@ -42,6 +42,7 @@ impl Filters {
             expiring_before: (self.expiring_days > 0)
                 .then(|| chrono::Utc::now() + chrono::Duration::days(i64::from(self.expiring_days))),
             now: None,
+            distributor: None,
         }
     }
 }

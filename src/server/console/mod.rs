@@ -1,6 +1,10 @@
 //! The console API: `/console/v1/…`, JSON, with staff sessions (`Authorization: Bearer`).
 //! Roles are enforced in the service; this layer only finds the session.
 
+mod calls;
+
+pub(crate) use calls::routes as backend_routes;
+
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -10,11 +14,11 @@ use super::AppState;
 use crate::domain::reseller::{Edition, KeyOrder, ResellerId};
 use crate::domain::staff::{SESSION_HOURS, Staff};
 use crate::protocol::console::wire::{
-    API_VERSION, IssuedView, KeyRequest, Login, Problem, ResellerView, Session, StaffView, Version,
+    API_VERSION, IssuedView, KeyRequest, Login, Problem, Session, StaffView, Version,
 };
 use crate::service::ServiceError;
 
-fn problem(status: StatusCode, error: &str, message: impl Into<String>) -> Response {
+pub(super) fn problem(status: StatusCode, error: &str, message: impl Into<String>) -> Response {
     (status, Json(Problem { error: error.to_owned(), message: message.into() })).into_response()
 }
 
@@ -90,21 +94,6 @@ pub(super) async fn logout(State(state): State<AppState>, headers: HeaderMap) ->
     }
 }
 
-/// `GET /console/v1/resellers`: the resellers and pools the session's role may see.
-pub(super) async fn resellers(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let staff = match session(&state, &headers).await {
-        Ok(staff) => staff,
-        Err(refused) => return refused,
-    };
-    let service = state.service.clone();
-    match tokio::task::spawn_blocking(move || service.resellers_for(&staff)).await {
-        Ok(Ok(all)) => Json(all.iter().map(|(reseller, pools)| ResellerView::new(reseller, pools)).collect::<Vec<_>>())
-            .into_response(),
-        Ok(Err(error)) => refusal(error),
-        Err(_) => refusal(ServiceError::TaskFailed),
-    }
-}
-
 /// `POST /console/v1/keys`: keys for a reseller's customer, as the session's role allows.
 pub(super) async fn issue_keys(
     State(state): State<AppState>,
@@ -134,7 +123,7 @@ pub(super) async fn issue_keys(
         test_mode: request.test_mode,
     };
     let (service, reseller) = (state.service.clone(), ResellerId(request.reseller));
-    match tokio::task::spawn_blocking(move || service.issue_keys_as(&staff, reseller, &order)).await {
+    match tokio::task::spawn_blocking(move || service.issue_keys_as(staff.role, reseller, &order)).await {
         Ok(Ok(issued)) => Json(IssuedView {
             keys: issued.keys,
             edition: issued.edition.code().to_owned(),

@@ -1,0 +1,304 @@
+//! The console's backend on a shared `keydesk serve`: every `Backend` call is one call of
+//! the console API, made with the session of a staff login. The calls block, like the
+//! local backend's: the console runs them off its UI thread, and this backend drives
+//! them on a small runtime of its own, so it works from any thread.
+
+use std::path::PathBuf;
+
+use reqwest::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::console::{ClientOptions, ConsoleClient, ConsoleClientError, Retry};
+use crate::backend::{Backend, BackendError, BackendResult, LicenseAction, NewLicenseOrder, ResellerPools, UserAction};
+use crate::domain::contract::{ContractId, ContractRights};
+use crate::domain::distributor::{Distributor, DistributorId};
+use crate::domain::generator::Generator;
+use crate::domain::license::{License, LicenseId};
+use crate::domain::product::{Product, ProductId};
+use crate::domain::reseller::{Edition, IssuedKeys, KeyOrder, ResellerId};
+use crate::domain::telemetry::TelemetryRecord;
+use crate::domain::user::{User, UserId};
+use crate::protocol::console::wire::{
+    Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicensesWindow, NewUser, STOCK_PER_REQUEST, SmtpRelay,
+    StaffView, UserImport, UserSearch, UsersWindow,
+};
+use crate::service::accounts::Registration;
+use crate::service::console::{UserOverview, Window};
+use crate::service::import::{ImportReport, UserRecord};
+use crate::store::{
+    ActivationRow, AuditEntry, AuditQuery, Downloadable, GeneratorFields, LicenseQuery, OutboxEntry, ProductFields,
+    TelemetryFilter, UserOrder,
+};
+
+/// Where a remote profile's server is and who logs in to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteServer {
+    /// The server's root, e.g. `https://keys.example.com`.
+    pub url: String,
+    pub username: String,
+    /// A PEM certificate to trust besides the OS trust store.
+    pub ca_file: Option<PathBuf>,
+}
+
+impl From<ConsoleClientError> for BackendError {
+    fn from(error: ConsoleClientError) -> Self {
+        match error {
+            ConsoleClientError::Unauthorized(message) => Self::Unauthorized(message),
+            ConsoleClientError::Forbidden(message) => Self::Forbidden(message),
+            ConsoleClientError::Refused(message) => Self::Refused(message),
+            ConsoleClientError::Failed(message) => Self::Failed(message),
+            other => Self::Failed(other.to_string()),
+        }
+    }
+}
+
+/// A logged-in session with a shared server.
+pub struct RemoteBackend {
+    client: ConsoleClient,
+    staff: StaffView,
+    runtime: tokio::runtime::Runtime,
+}
+
+fn runtime() -> BackendResult<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("keydesk-remote")
+        .enable_all()
+        .build()
+        .map_err(|e| BackendError::Failed(format!("no runtime for the remote profile: {e}")))
+}
+
+impl RemoteBackend {
+    /// Logs in with a password; the session token is then [`RemoteBackend::token`].
+    pub fn log_in(server: &RemoteServer, password: &str) -> BackendResult<Self> {
+        let runtime = runtime()?;
+        let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
+        let mut client = ConsoleClient::with_options(&server.url, &options)?;
+        let staff = runtime.block_on(client.login(&server.username, password))?;
+        Ok(Self { client, staff, runtime })
+    }
+
+    /// Resumes a session from a kept token; `Unauthorized` when it has ended.
+    pub fn resume(server: &RemoteServer, token: &str) -> BackendResult<Self> {
+        let runtime = runtime()?;
+        let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
+        let client = ConsoleClient::with_options(&server.url, &options)?.with_token(token);
+        let staff = runtime.block_on(async {
+            client.check_version().await?;
+            client.whoami().await
+        })?;
+        Ok(Self { client, staff, runtime })
+    }
+
+    /// The session token, to keep in the OS keyring.
+    pub fn token(&self) -> Option<&str> {
+        self.client.token()
+    }
+
+    /// Who the session belongs to and their role.
+    pub fn staff(&self) -> &StaffView {
+        &self.staff
+    }
+
+    /// Ends the session on the server.
+    pub fn log_out(mut self) -> BackendResult<()> {
+        let client = &mut self.client;
+        Ok(self.runtime.block_on(client.logout())?)
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str) -> BackendResult<T> {
+        Ok(self.runtime.block_on(self.client.call(Method::GET, path, None::<&()>, Retry::Read))?)
+    }
+
+    fn get_query<Q: Serialize + Sync, T: DeserializeOwned>(&self, path: &str, query: &Q) -> BackendResult<T> {
+        Ok(self.runtime.block_on(self.client.get_query(path, query))?)
+    }
+
+    /// A read sent as POST because its query is a structure (filters, windows).
+    fn query<B: Serialize + Sync, T: DeserializeOwned>(&self, path: &str, body: &B) -> BackendResult<T> {
+        Ok(self.runtime.block_on(self.client.call(Method::POST, path, Some(body), Retry::Read))?)
+    }
+
+    fn send<B: Serialize + Sync + ?Sized, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> BackendResult<T> {
+        Ok(self.runtime.block_on(self.client.call(method, path, body, Retry::Write))?)
+    }
+
+    fn post<B: Serialize + Sync + ?Sized, T: DeserializeOwned>(&self, path: &str, body: &B) -> BackendResult<T> {
+        self.send(Method::POST, path, Some(body))
+    }
+}
+
+impl Backend for RemoteBackend {
+    fn label(&self) -> String {
+        format!("Remote: {}@{}", self.staff.username, self.client.base())
+    }
+
+    fn distributors(&self) -> BackendResult<Vec<Distributor>> {
+        self.get("distributors")
+    }
+
+    fn users(&self, order: UserOrder, descending: bool, offset: u64, limit: u32) -> BackendResult<Window<User>> {
+        self.get_query("users", &UsersWindow { order, descending, offset, limit })
+    }
+
+    fn search_users(&self, username: &str, email: &str, limit: u32) -> BackendResult<Window<User>> {
+        self.get_query("users/search", &UserSearch { username: username.to_owned(), email: email.to_owned(), limit })
+    }
+
+    fn user(&self, id: UserId) -> BackendResult<UserOverview> {
+        self.get(&format!("users/{}", id.0))
+    }
+
+    fn register_user(&self, distributor: DistributorId, registration: &Registration) -> BackendResult<User> {
+        self.post("users", &NewUser { distributor, registration: registration.clone() })
+    }
+
+    fn user_action(&self, username: &str, action: &UserAction) -> BackendResult<()> {
+        self.post(&format!("users/{}/actions", segment(username)), action)
+    }
+
+    fn import_users(&self, distributor: DistributorId, records: &[UserRecord]) -> BackendResult<ImportReport> {
+        self.post("users/import", &UserImport { distributor, records: records.to_vec() })
+    }
+
+    fn export_users(&self) -> BackendResult<Vec<UserRecord>> {
+        self.get("users/export")
+    }
+
+    fn licenses(&self, query: &LicenseQuery, offset: u64, limit: u32) -> BackendResult<Window<License>> {
+        self.query("licenses/window", &LicensesWindow { query: query.clone(), offset, limit })
+    }
+
+    fn license_activations(&self, license: LicenseId) -> BackendResult<Vec<ActivationRow>> {
+        self.get(&format!("licenses/{}/activations", license.0))
+    }
+
+    fn create_license(&self, order: &NewLicenseOrder) -> BackendResult<License> {
+        self.post("licenses", order)
+    }
+
+    fn license_action(&self, number: &str, action: &LicenseAction) -> BackendResult<()> {
+        self.post(&format!("licenses/{}/actions", segment(number)), action)
+    }
+
+    fn export_licenses(&self, query: &LicenseQuery) -> BackendResult<Vec<License>> {
+        self.query("licenses/export", query)
+    }
+
+    fn import_keys(&self, product: ProductId, keys: &[String]) -> BackendResult<(u32, u32)> {
+        let report: KeyImportReport =
+            self.post(&format!("products/{}/keys", product.0), &KeyImport { keys: keys.to_vec() })?;
+        Ok((report.created, report.duplicates))
+    }
+
+    fn products(&self) -> BackendResult<Vec<Product>> {
+        self.get("products")
+    }
+
+    fn generators(&self) -> BackendResult<Vec<Generator>> {
+        self.get("generators")
+    }
+
+    fn create_product(&self, fields: &ProductFields) -> BackendResult<Product> {
+        self.post("products", fields)
+    }
+
+    fn create_generator(&self, fields: &GeneratorFields) -> BackendResult<Generator> {
+        self.post("generators", fields)
+    }
+
+    fn releases(&self, product: ProductId) -> BackendResult<Vec<Downloadable>> {
+        self.get(&format!("products/{}/releases", product.0))
+    }
+
+    fn create_signing_key(&self, product: ProductId) -> BackendResult<String> {
+        self.send(Method::POST, &format!("products/{}/signing-key", product.0), None::<&()>)
+    }
+
+    fn set_contract_rights(&self, contract: ContractId, rights: ContractRights) -> BackendResult<()> {
+        self.send(Method::PUT, &format!("contracts/{}/rights", contract.0), Some(&rights))
+    }
+
+    /// Asks for the keys in requests of at most [`STOCK_PER_REQUEST`], reporting after each.
+    /// A stop keeps what earlier requests stored (each is its own transaction on the server).
+    fn generate_stock(
+        &self,
+        product: ProductId,
+        count: u64,
+        progress: &mut dyn FnMut(u64) -> bool,
+    ) -> BackendResult<u64> {
+        let path = format!("products/{}/stock", product.0);
+        let mut stored = 0;
+        while stored < count {
+            let batch = (count - stored).min(STOCK_PER_REQUEST);
+            let made: Count = self.post(&path, &Count { count: batch })?;
+            stored += made.count;
+            if !progress(stored) {
+                return Err(BackendError::Refused(format!(
+                    "Stopped. The {stored} keys made before the stop are kept on the server."
+                )));
+            }
+        }
+        Ok(stored)
+    }
+
+    fn resellers(&self) -> BackendResult<Vec<ResellerPools>> {
+        self.get("resellers")
+    }
+
+    fn issue_keys(&self, reseller: ResellerId, order: &KeyOrder) -> BackendResult<IssuedKeys> {
+        let request = KeyRequest {
+            reseller: reseller.0,
+            first_name: order.first_name.clone(),
+            last_name: order.last_name.clone(),
+            email: order.email.clone(),
+            quantity: order.quantity,
+            edition: order.edition.map(|e| e.code().to_owned()),
+            test_mode: order.test_mode,
+        };
+        let issued: IssuedView = self.post("keys", &request)?;
+        let edition = Edition::from_code(&issued.edition)
+            .ok_or_else(|| BackendError::Failed(format!("the server named an unknown edition {:?}", issued.edition)))?;
+        Ok(IssuedKeys { keys: issued.keys, edition, left: issued.left, mailed_to: issued.mailed_to })
+    }
+
+    fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {
+        self.get("mail")
+    }
+
+    fn smtp_sender(&self) -> BackendResult<Option<String>> {
+        self.get("settings/smtp-relay")
+    }
+
+    fn set_smtp_relay(&self, relay: Option<(&str, &str)>) -> BackendResult<()> {
+        let relay = relay.map(|(url, from)| SmtpRelay { url: url.to_owned(), from: from.to_owned() });
+        self.send(Method::PUT, "settings/smtp-relay", Some(&relay))
+    }
+
+    fn deliver_mail(&self) -> BackendResult<usize> {
+        self.send(Method::POST, "mail/deliver", None::<&()>)
+    }
+
+    fn resend_mail(&self, id: i64) -> BackendResult<()> {
+        self.send(Method::POST, &format!("mail/{id}/resend"), None::<&()>)
+    }
+
+    fn activity(&self, query: &AuditQuery) -> BackendResult<Vec<AuditEntry>> {
+        self.query("activity", query)
+    }
+
+    fn telemetry(&self, filter: &TelemetryFilter) -> BackendResult<Vec<TelemetryRecord>> {
+        self.query("telemetry", filter)
+    }
+}
+
+/// A name as one path segment: usernames and license numbers may hold `/`, `?` or spaces.
+fn segment(text: &str) -> String {
+    form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
+}

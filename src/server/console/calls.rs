@@ -1,0 +1,342 @@
+//! The console API's calls onto the backend: each runs the console's own `Backend`
+//! operation on a `LocalBackend` in the session's role, so the service decides what the
+//! role may do and both sides of the wire share one meaning.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use super::{problem, session};
+use crate::backend::{Backend, BackendError, BackendResult, LicenseAction, LocalBackend, NewLicenseOrder, UserAction};
+use crate::domain::contract::{ContractId, ContractRights};
+use crate::domain::license::LicenseId;
+use crate::domain::product::ProductId;
+use crate::domain::user::UserId;
+use crate::protocol::console::wire::{
+    Count, KeyImport, KeyImportReport, LicensesWindow, NewUser, STOCK_PER_REQUEST, SmtpRelay, UserImport, UserSearch,
+    UsersWindow,
+};
+use crate::server::AppState;
+use crate::store::{AuditQuery, GeneratorFields, LicenseQuery, ProductFields, TelemetryFilter};
+
+/// The problem for a backend error, with its HTTP status.
+pub(super) fn backend_refusal(error: BackendError) -> Response {
+    match error {
+        BackendError::Refused(message) => problem(StatusCode::UNPROCESSABLE_ENTITY, "refused", message),
+        BackendError::Forbidden(message) => problem(StatusCode::FORBIDDEN, "forbidden", message),
+        BackendError::Unauthorized(message) => problem(StatusCode::UNAUTHORIZED, "unauthorized", message),
+        BackendError::Failed(detail) => {
+            tracing::error!(%detail, "console request failed inside keydesk");
+            problem(StatusCode::INTERNAL_SERVER_ERROR, "failed", "keydesk could not complete this.")
+        }
+    }
+}
+
+/// Runs `call` with the request's input on the backend as the request's session sees it,
+/// off the async threads. The session is checked first: a caller without one learns
+/// nothing from how the rest of the request is refused.
+async fn run<I, T, F>(state: AppState, headers: HeaderMap, input: Result<I, Response>, call: F) -> Response
+where
+    I: Send + 'static,
+    T: Serialize + Send + 'static,
+    F: FnOnce(&LocalBackend, I) -> BackendResult<T> + Send + 'static,
+{
+    let staff = match session(&state, &headers).await {
+        Ok(staff) => staff,
+        Err(refused) => return refused,
+    };
+    let input = match input {
+        Ok(input) => input,
+        Err(refused) => return refused,
+    };
+    let backend = LocalBackend::in_role(state.service.clone(), staff.role);
+    match tokio::task::spawn_blocking(move || call(&backend, input)).await {
+        Ok(Ok(value)) => Json(value).into_response(),
+        Ok(Err(error)) => backend_refusal(error),
+        Err(_) => backend_refusal(BackendError::Failed("the request's task ended early".into())),
+    }
+}
+
+async fn as_session<T, F>(state: AppState, headers: HeaderMap, call: F) -> Response
+where
+    T: Serialize + Send + 'static,
+    F: FnOnce(&LocalBackend) -> BackendResult<T> + Send + 'static,
+{
+    run(state, headers, Ok(()), move |backend, ()| call(backend)).await
+}
+
+fn bad_request(what: &str, rejection: impl std::fmt::Display) -> Response {
+    problem(StatusCode::BAD_REQUEST, "refused", format!("The {what} is not this call's: {rejection}"))
+}
+
+async fn with_body<B, T, F>(
+    state: AppState,
+    headers: HeaderMap,
+    json: Result<Json<B>, JsonRejection>,
+    call: F,
+) -> Response
+where
+    B: Send + 'static,
+    T: Serialize + Send + 'static,
+    F: FnOnce(&LocalBackend, B) -> BackendResult<T> + Send + 'static,
+{
+    let input = json.map(|Json(body)| body).map_err(|rejection| bad_request("JSON body", rejection));
+    run(state, headers, input, call).await
+}
+
+async fn with_query<Q, T, F>(
+    state: AppState,
+    headers: HeaderMap,
+    query: Result<Query<Q>, QueryRejection>,
+    call: F,
+) -> Response
+where
+    Q: Send + 'static,
+    T: Serialize + Send + 'static,
+    F: FnOnce(&LocalBackend, Q) -> BackendResult<T> + Send + 'static,
+{
+    let input = query.map(|Query(query)| query).map_err(|rejection| bad_request("query string", rejection));
+    run(state, headers, input, call).await
+}
+
+pub(super) async fn distributors(State(s): State<AppState>, h: HeaderMap) -> Response {
+    as_session(s, h, |b| b.distributors()).await
+}
+
+pub(super) async fn users(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    query: Result<Query<UsersWindow>, QueryRejection>,
+) -> Response {
+    with_query(s, h, query, |b, w: UsersWindow| b.users(w.order, w.descending, w.offset, w.limit)).await
+}
+
+pub(super) async fn search_users(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    query: Result<Query<UserSearch>, QueryRejection>,
+) -> Response {
+    with_query(s, h, query, |b, q: UserSearch| b.search_users(&q.username, &q.email, q.limit)).await
+}
+
+pub(super) async fn user(State(s): State<AppState>, h: HeaderMap, Path(id): Path<i64>) -> Response {
+    as_session(s, h, move |b| b.user(UserId(id))).await
+}
+
+pub(super) async fn register_user(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<NewUser>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, n: NewUser| b.register_user(n.distributor, &n.registration)).await
+}
+
+pub(super) async fn user_action(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(username): Path<String>,
+    json: Result<Json<UserAction>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, move |b, action: UserAction| b.user_action(&username, &action)).await
+}
+
+pub(super) async fn import_users(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<UserImport>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, i: UserImport| b.import_users(i.distributor, &i.records)).await
+}
+
+pub(super) async fn export_users(State(s): State<AppState>, h: HeaderMap) -> Response {
+    as_session(s, h, |b| b.export_users()).await
+}
+
+pub(super) async fn licenses(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<LicensesWindow>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, w: LicensesWindow| b.licenses(&w.query, w.offset, w.limit)).await
+}
+
+pub(super) async fn license_activations(State(s): State<AppState>, h: HeaderMap, Path(id): Path<i64>) -> Response {
+    as_session(s, h, move |b| b.license_activations(LicenseId(id))).await
+}
+
+pub(super) async fn create_license(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<NewLicenseOrder>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, order: NewLicenseOrder| b.create_license(&order)).await
+}
+
+pub(super) async fn license_action(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(number): Path<String>,
+    json: Result<Json<LicenseAction>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, move |b, action: LicenseAction| b.license_action(&number, &action)).await
+}
+
+pub(super) async fn export_licenses(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<LicenseQuery>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, query: LicenseQuery| b.export_licenses(&query)).await
+}
+
+pub(super) async fn import_keys(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(product): Path<i64>,
+    json: Result<Json<KeyImport>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, move |b, import: KeyImport| {
+        let (created, duplicates) = b.import_keys(ProductId(product), &import.keys)?;
+        Ok(KeyImportReport { created, duplicates })
+    })
+    .await
+}
+
+pub(super) async fn products(State(s): State<AppState>, h: HeaderMap) -> Response {
+    as_session(s, h, |b| b.products()).await
+}
+
+pub(super) async fn generators(State(s): State<AppState>, h: HeaderMap) -> Response {
+    as_session(s, h, |b| b.generators()).await
+}
+
+pub(super) async fn create_product(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<ProductFields>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, fields: ProductFields| b.create_product(&fields)).await
+}
+
+pub(super) async fn create_generator(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<GeneratorFields>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, fields: GeneratorFields| b.create_generator(&fields)).await
+}
+
+pub(super) async fn releases(State(s): State<AppState>, h: HeaderMap, Path(product): Path<i64>) -> Response {
+    as_session(s, h, move |b| b.releases(ProductId(product))).await
+}
+
+pub(super) async fn create_signing_key(State(s): State<AppState>, h: HeaderMap, Path(product): Path<i64>) -> Response {
+    as_session(s, h, move |b| b.create_signing_key(ProductId(product))).await
+}
+
+pub(super) async fn set_contract_rights(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(contract): Path<i64>,
+    json: Result<Json<ContractRights>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, move |b, rights: ContractRights| b.set_contract_rights(ContractId(contract), rights)).await
+}
+
+/// Makes up to [`STOCK_PER_REQUEST`] keys in one transaction; the number stored.
+pub(super) async fn generate_stock(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    Path(product): Path<i64>,
+    json: Result<Json<Count>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, move |b, count: Count| {
+        if count.count > STOCK_PER_REQUEST {
+            return Err(BackendError::Refused(format!("Ask for at most {STOCK_PER_REQUEST} keys per request.")));
+        }
+        b.generate_stock(ProductId(product), count.count, &mut |_| true).map(|stored| Count { count: stored })
+    })
+    .await
+}
+
+pub(super) async fn resellers(State(s): State<AppState>, h: HeaderMap) -> Response {
+    as_session(s, h, |b| b.resellers()).await
+}
+
+pub(super) async fn outbox(State(s): State<AppState>, h: HeaderMap) -> Response {
+    as_session(s, h, |b| b.outbox()).await
+}
+
+pub(super) async fn smtp_sender(State(s): State<AppState>, h: HeaderMap) -> Response {
+    as_session(s, h, |b| b.smtp_sender()).await
+}
+
+pub(super) async fn set_smtp_relay(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<Option<SmtpRelay>>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, relay: Option<SmtpRelay>| {
+        b.set_smtp_relay(relay.as_ref().map(|r| (r.url.as_str(), r.from.as_str())))
+    })
+    .await
+}
+
+pub(super) async fn deliver_mail(State(s): State<AppState>, h: HeaderMap) -> Response {
+    as_session(s, h, |b| b.deliver_mail()).await
+}
+
+pub(super) async fn resend_mail(State(s): State<AppState>, h: HeaderMap, Path(id): Path<i64>) -> Response {
+    as_session(s, h, move |b| b.resend_mail(id)).await
+}
+
+pub(super) async fn activity(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<AuditQuery>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, query: AuditQuery| b.activity(&query)).await
+}
+
+pub(super) async fn telemetry(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<TelemetryFilter>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, filter: TelemetryFilter| b.telemetry(&filter)).await
+}
+
+/// Every backend call of the console API, by path.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post, put};
+    axum::Router::new()
+        .route("/console/v1/distributors", get(distributors))
+        .route("/console/v1/users", get(users).post(register_user))
+        .route("/console/v1/users/search", get(search_users))
+        .route("/console/v1/users/import", post(import_users))
+        .route("/console/v1/users/export", get(export_users))
+        .route("/console/v1/users/{id}", get(user))
+        .route("/console/v1/users/{username}/actions", post(user_action))
+        .route("/console/v1/licenses", post(create_license))
+        .route("/console/v1/licenses/window", post(licenses))
+        .route("/console/v1/licenses/export", post(export_licenses))
+        .route("/console/v1/licenses/{id}/activations", get(license_activations))
+        .route("/console/v1/licenses/{number}/actions", post(license_action))
+        .route("/console/v1/products", get(products).post(create_product))
+        .route("/console/v1/products/{id}/keys", post(import_keys))
+        .route("/console/v1/products/{id}/stock", post(generate_stock))
+        .route("/console/v1/products/{id}/releases", get(releases))
+        .route("/console/v1/products/{id}/signing-key", post(create_signing_key))
+        .route("/console/v1/generators", get(generators).post(create_generator))
+        .route("/console/v1/contracts/{id}/rights", put(set_contract_rights))
+        .route("/console/v1/resellers", get(resellers))
+        .route("/console/v1/mail", get(outbox))
+        .route("/console/v1/mail/deliver", post(deliver_mail))
+        .route("/console/v1/mail/{id}/resend", post(resend_mail))
+        .route("/console/v1/settings/smtp-relay", get(smtp_sender).put(set_smtp_relay))
+        .route("/console/v1/activity", post(activity))
+        .route("/console/v1/telemetry", post(telemetry))
+}

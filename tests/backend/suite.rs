@@ -1,0 +1,206 @@
+//! The assertions, written once against `dyn Backend`.
+
+use keydesk::backend::{BackendError, LicenseAction, NewLicenseOrder, UserAction};
+use keydesk::domain::contract::ContractRights;
+use keydesk::domain::license::{LicenseStatus, LicenseType, ProductKind, SeatLimit};
+use keydesk::domain::reseller::{Edition, KeyOrder, ResellerId};
+use keydesk::domain::user::{UserId, UserStatus};
+use keydesk::service::Actor;
+use keydesk::service::accounts::Registration;
+use keydesk::service::import::UserRecord;
+use keydesk::store::{AuditQuery, GeneratorFields, LicenseQuery, ProductFields, TelemetryFilter, UserOrder};
+
+use super::Fixture;
+
+const CHARSET: &str = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+fn registration(name: &str) -> Registration {
+    Registration {
+        username: name.into(),
+        email: format!("{name}@example.com"),
+        password: "a long password".into(),
+        ..Registration::default()
+    }
+}
+
+fn order(owner: Option<&str>, seats: u32) -> NewLicenseOrder {
+    NewLicenseOrder {
+        distributor: keydesk::domain::distributor::DistributorId(0),
+        owner: owner.map(str::to_owned),
+        product: ProductKind::Client,
+        license_type: LicenseType::Permanent,
+        features: String::new(),
+        seats,
+        reference: "PO-1".into(),
+    }
+}
+
+pub fn users_are_registered_listed_searched_and_changed(f: &Fixture) {
+    let b = &f.backend;
+    assert_eq!(b.distributors().expect("distributors").len(), 1);
+    let alice = b.register_user(f.acme, &registration("alice")).expect("alice");
+    b.register_user(f.acme, &registration("albert")).expect("albert");
+    b.register_user(f.acme, &registration("zoe-user")).expect("zoe");
+    let window = b.users(UserOrder::Username, false, 0, 2).expect("window");
+    assert_eq!((window.total, window.rows.len()), (3, 2));
+    assert_eq!(window.rows[0].username, "albert");
+    let last = b.users(UserOrder::Username, true, 0, 1).expect("descending");
+    assert_eq!(last.rows[0].username, "zoe-user");
+    let found = b.search_users("", "*@example.com", 10).expect("search");
+    assert_eq!(found.total, 3);
+    assert_eq!(b.search_users("alb*", "", 10).expect("prefix").rows[0].username, "albert");
+    let inactive = b.user_action("alice", &UserAction::SetReference("CRM-7".into()));
+    assert_eq!(inactive.expect_err("not yet"), BackendError::Refused("Account not activated.".into()));
+    b.user_action("alice", &UserAction::Activate).expect("activate");
+    b.user_action("alice", &UserAction::SetReference("CRM-7".into())).expect("reference");
+    let overview = b.user(alice.id).expect("overview");
+    assert_eq!(overview.user.reference, "CRM-7");
+    assert_eq!(overview.user.status, UserStatus::Activated);
+    assert!(overview.licenses.is_empty() && overview.devices.is_empty());
+}
+
+pub fn users_are_imported_and_exported(f: &Fixture) {
+    let b = &f.backend;
+    let record = |name: &str| UserRecord {
+        username: name.into(),
+        email: format!("{name}@example.com"),
+        language: "en".into(),
+        status: "activated".into(),
+        ..UserRecord::default()
+    };
+    let records = vec![record("imported-1"), record("imported-2"), record("no")];
+    let report = b.import_users(f.acme, &records).expect("import");
+    assert_eq!(report.created, 2);
+    assert_eq!(report.refused.len(), 1, "a name too short is refused, not created");
+    assert_eq!(report.refused[0].0, 3);
+    let exported = b.export_users().expect("export");
+    assert_eq!(exported, records[..2].to_vec());
+}
+
+pub fn licenses_are_made_filtered_changed_and_exported(f: &Fixture) {
+    let b = &f.backend;
+    b.register_user(f.acme, &registration("alice")).expect("alice");
+    b.user_action("alice", &UserAction::Activate).expect("activate");
+    let made = b.create_license(&NewLicenseOrder { distributor: f.acme, ..order(Some("alice"), 3) }).expect("license");
+    b.create_license(&NewLicenseOrder { distributor: f.acme, ..order(None, 1) }).expect("spare");
+    assert_eq!(b.licenses(&LicenseQuery::default(), 0, 50).expect("all").total, 2);
+    let alices = LicenseQuery { owner: "alice".into(), ..LicenseQuery::default() };
+    let window = b.licenses(&alices, 0, 50).expect("alice's");
+    assert_eq!(window.rows.iter().map(|l| l.number.as_str()).collect::<Vec<_>>(), vec![made.number.as_str()]);
+    b.license_action(&made.number, &LicenseAction::SetReference("PO-9".into())).expect("reference");
+    let upgrade = LicenseAction::Upgrade { user: "alice".into(), features: String::new(), seats: Some(5) };
+    b.license_action(&made.number, &upgrade).expect("upgrade");
+    b.license_action(&made.number, &LicenseAction::Deactivate).expect("deactivate");
+    let changed = &b.licenses(&alices, 0, 1).expect("changed").rows[0];
+    assert_eq!(
+        (changed.reference.as_str(), changed.limit, changed.status),
+        ("PO-9", SeatLimit(5), LicenseStatus::Deactivated)
+    );
+    assert!(b.license_activations(made.id).expect("activations").is_empty());
+    let deactivated = LicenseQuery { status: Some(LicenseStatus::Deactivated), ..LicenseQuery::default() };
+    assert_eq!(b.export_licenses(&deactivated).expect("export").len(), 1);
+}
+
+pub fn products_generators_and_stock_keys(f: &Fixture) {
+    let b = &f.backend;
+    let product = b.create_product(&ProductFields::named("Suite", "The office suite")).expect("product");
+    assert_eq!(b.products().expect("products").iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), vec!["Suite"]);
+    let generator = GeneratorFields { prefix: "SU-".into(), ..GeneratorFields::chunks(product.id, CHARSET, 4, 5) };
+    b.create_generator(&generator).expect("generator");
+    assert_eq!(b.generators().expect("generators")[0].prefix, "SU-");
+    assert!(b.releases(product.id).expect("releases").is_empty());
+    let public = b.create_signing_key(product.id).expect("signing key");
+    assert!(public.starts_with("-----BEGIN PUBLIC KEY-----"), "{public}");
+    // More than one request's worth, so the remote side reports between requests.
+    let mut seen = Vec::new();
+    let count = 60_000;
+    let stored = b
+        .generate_stock(product.id, count, &mut |done| {
+            seen.push(done);
+            true
+        })
+        .expect("stock");
+    assert_eq!(stored, count);
+    assert!(!seen.is_empty() && seen.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    let keys = vec!["IMPORTED-0001".to_owned(), "IMPORTED-0002".to_owned()];
+    assert_eq!(b.import_keys(product.id, &keys).expect("import"), (2, 0));
+    let again = b.import_keys(product.id, &keys).expect_err("nothing new");
+    assert_eq!(again, BackendError::Refused("No license keys created.".into()));
+    let of_product = LicenseQuery { product: Some(product.id), ..LicenseQuery::default() };
+    assert_eq!(b.licenses(&of_product, 0, 10).expect("keys").total, count + 2);
+}
+
+pub fn resellers_issue_keys_and_pool_rights_change(f: &Fixture) {
+    let b = &f.backend;
+    let s = &f.service;
+    let product = s.create_product(&Actor::Owner, &ProductFields::named("Suite", "")).expect("product").id;
+    s.create_generator(&Actor::Owner, &GeneratorFields::chunks(product, CHARSET, 4, 5)).expect("generator");
+    let shop = s.add_reseller(&Actor::Owner, "shop@example.com", "Shop", "shop-secret-1", None).expect("shop").id;
+    s.add_pool(&Actor::Owner, shop, Edition::Professional, product, 10).expect("pool");
+    let all = b.resellers().expect("resellers");
+    assert_eq!((all.len(), all[0].pools.len(), all[0].pools[0].left()), (1, 1, 10));
+    let customer = KeyOrder {
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        email: "ada@customer.example".into(),
+        quantity: 3,
+        edition: None,
+        test_mode: false,
+    };
+    let issued = b.issue_keys(shop, &customer).expect("keys");
+    assert_eq!((issued.keys.len(), issued.edition, issued.left), (3, Edition::Professional, 7));
+    assert_eq!(issued.mailed_to, "ada@customer.example");
+    let contract = all[0].pools[0].contract.id;
+    let rights = ContractRights { get_info: true, generate: true, destroy: false, destroy_all: false };
+    b.set_contract_rights(contract, rights).expect("rights");
+    let pool = &b.resellers().expect("again")[0].pools[0];
+    assert_eq!((pool.contract.terms.rights, pool.left()), (rights, 7));
+}
+
+pub fn mail_relay_activity_and_telemetry(f: &Fixture) {
+    let b = &f.backend;
+    b.register_user(f.acme, &registration("alice")).expect("alice");
+    let outbox = b.outbox().expect("outbox");
+    assert_eq!(outbox.len(), 1, "the activation mail is queued");
+    assert_eq!(outbox[0].to, "alice@example.com");
+    b.resend_mail(outbox[0].id).expect("resend");
+    assert_eq!(b.smtp_sender().expect("no relay"), None);
+    assert_eq!(b.deliver_mail().expect("nothing to send through"), 0);
+    b.set_smtp_relay(Some(("smtp://127.0.0.1:2525", "keys@example.com"))).expect("relay");
+    assert_eq!(b.smtp_sender().expect("relay"), Some("keys@example.com".to_owned()));
+    b.set_smtp_relay(None).expect("forget");
+    assert_eq!(b.smtp_sender().expect("forgotten"), None);
+    let activity = b.activity(&AuditQuery::default()).expect("activity");
+    assert!(activity.iter().any(|e| e.action == "set-smtp-relay"), "{activity:?}");
+    let by_owner = AuditQuery { what: "smtp".into(), ..AuditQuery::default() };
+    assert_eq!(b.activity(&by_owner).expect("filtered").len(), 2);
+    assert!(b.telemetry(&TelemetryFilter::default()).expect("telemetry").is_empty());
+}
+
+pub fn refusals_read_the_same_on_both_sides(f: &Fixture) {
+    let b = &f.backend;
+    b.register_user(f.acme, &registration("alice")).expect("alice");
+    let twice = b.register_user(f.acme, &registration("alice"));
+    assert_eq!(twice.expect_err("taken"), BackendError::Refused("Username already exists.".into()));
+    let nobody = b.user(UserId(9_999)).expect_err("unknown");
+    assert!(matches!(&nobody, BackendError::Refused(m) if m.starts_with("User")), "{nobody:?}");
+    let no_shop = b.issue_keys(
+        ResellerId(77),
+        &KeyOrder {
+            first_name: "A".into(),
+            last_name: "B".into(),
+            email: "a@b.example".into(),
+            quantity: 1,
+            edition: None,
+            test_mode: false,
+        },
+    );
+    assert!(matches!(no_shop, Err(BackendError::Refused(_))), "{no_shop:?}");
+    let bad_relay = b.set_smtp_relay(Some(("not a url", "keys@example.com")));
+    assert_eq!(
+        bad_relay.expect_err("bad url"),
+        BackendError::Refused("The smtp url field must be a valid URL.".into())
+    );
+    let stranger = b.create_license(&NewLicenseOrder { distributor: f.acme, ..order(Some("nobody-here"), 1) });
+    assert!(matches!(stranger, Err(BackendError::Refused(_))), "{stranger:?}");
+}
