@@ -121,6 +121,7 @@ fn main() -> anyhow::Result<()> {
 /// Opens the console window on the default database, on `--db FILE`, or on demo data.
 fn console(db: Option<PathBuf>, demo: bool, screenshots: Option<PathBuf>) -> anyhow::Result<()> {
     let _demo_dir;
+    let mut profile = None;
     let backend = if demo {
         let dir = tempfile_dir()?;
         let path = dir.join("demo.sqlite");
@@ -144,9 +145,11 @@ fn console(db: Option<PathBuf>, demo: bool, screenshots: Option<PathBuf>) -> any
         };
         let (key, source) = keydesk::console::profile::data_key(&path)?;
         tracing::info!(db = %path.display(), "{}", source.describe());
-        LocalBackend::open(&path, &key).with_context(|| format!("cannot open {}", path.display()))?
+        let backend = LocalBackend::open(&path, &key).with_context(|| format!("cannot open {}", path.display()))?;
+        profile = Some(keydesk::console::profiles::Profile::Local(path));
+        backend
     };
-    let options = keydesk::console::WindowOptions { screenshots };
+    let options = keydesk::console::WindowOptions { screenshots, profile };
     keydesk::console::run(Arc::new(backend), options).map_err(|error| {
         anyhow::anyhow!(
             "cannot open the console window: {error}. Without a display, run the backend headless with `keydesk serve`."

@@ -137,10 +137,49 @@ pub struct ResellerPools {
     pub pools: Vec<Pool>,
 }
 
+/// The parts of the console a backend may not serve (a peer that lacks them, a role
+/// that may not use them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Area {
+    Users,
+    Licenses,
+    Products,
+    Contracts,
+    KeyGeneration,
+    Outbox,
+    Activity,
+    Telemetry,
+    /// The SMTP relay in Settings.
+    Mail,
+}
+
+impl Area {
+    /// How the console names the area in a sentence.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Users => "users",
+            Self::Licenses => "licenses",
+            Self::Products => "products",
+            Self::Contracts => "contracts",
+            Self::KeyGeneration => "key generation",
+            Self::Outbox => "the outbox",
+            Self::Activity => "the activity log",
+            Self::Telemetry => "telemetry",
+            Self::Mail => "the mail relay",
+        }
+    }
+}
+
 /// The console's view of a backend.
 pub trait Backend: Send + Sync {
     /// What the top bar shows: "Local: /path/keydesk.sqlite".
     fn label(&self) -> String;
+
+    /// Why this backend cannot serve `area`, in a sentence; `None` when it can.
+    fn unavailable(&self, area: Area) -> Option<String> {
+        let _ = area;
+        None
+    }
 
     fn distributors(&self) -> BackendResult<Vec<Distributor>>;
     fn users(&self, order: UserOrder, descending: bool, offset: u64, limit: u32) -> BackendResult<Window<User>>;

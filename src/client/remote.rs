@@ -10,7 +10,9 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::console::{ClientOptions, ConsoleClient, ConsoleClientError, Retry};
-use crate::backend::{Backend, BackendError, BackendResult, LicenseAction, NewLicenseOrder, ResellerPools, UserAction};
+use crate::backend::{
+    Area, Backend, BackendError, BackendResult, LicenseAction, NewLicenseOrder, ResellerPools, UserAction,
+};
 use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
@@ -137,6 +139,19 @@ impl RemoteBackend {
 impl Backend for RemoteBackend {
     fn label(&self) -> String {
         format!("Remote: {}@{}", self.staff.username, self.client.base())
+    }
+
+    /// The views the session's role has; the server refuses the rest anyway (403), this
+    /// only spares the person a view that can show nothing.
+    fn unavailable(&self, area: Area) -> Option<String> {
+        let allowed = match self.staff.role.as_str() {
+            "owner" => true,
+            "distributor" => matches!(area, Area::Users | Area::Licenses),
+            "reseller" => area == Area::KeyGeneration,
+            _ => false,
+        };
+        (!allowed)
+            .then(|| format!("Your role on this server ({} staff) does not include {}.", self.staff.role, area.name()))
     }
 
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {

@@ -5,12 +5,15 @@
 use std::sync::Arc;
 
 use super::jobs::{Jobs, Task};
+use super::profiles::Profile;
+use super::secrets::Secrets;
+use super::switcher::Switcher;
 use super::theme::{Theme, Tokens};
 use super::views::{
     activity::ActivityView, contracts::ContractsView, keygen::KeygenView, licenses::LicensesView, outbox::OutboxView,
     products::ProductsView, settings::SettingsView, telemetry::TelemetryView, users::UsersView,
 };
-use crate::backend::Backend;
+use crate::backend::{Area, Backend};
 
 /// The views of the left navigation, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -54,6 +57,21 @@ impl View {
         }
     }
 
+    /// The part of a backend the view needs (`None`: Settings, which every profile has).
+    pub fn area(self) -> Option<Area> {
+        Some(match self {
+            Self::Users => Area::Users,
+            Self::Licenses => Area::Licenses,
+            Self::Products => Area::Products,
+            Self::Contracts => Area::Contracts,
+            Self::KeyGeneration => Area::KeyGeneration,
+            Self::Outbox => Area::Outbox,
+            Self::Activity => Area::Activity,
+            Self::Telemetry => Area::Telemetry,
+            Self::Settings => return None,
+        })
+    }
+
     /// A file-name-safe name (screenshots).
     pub fn slug(self) -> &'static str {
         match self {
@@ -93,8 +111,8 @@ pub enum Command {
     Refresh,
     FocusSearch,
     ToggleTheme,
-    /// Switch to the local profile on this database file.
-    OpenProfile(std::path::PathBuf),
+    /// Switch to this profile (opening it, or at once when it was opened before).
+    OpenProfile(Profile),
 }
 
 impl Command {
@@ -138,8 +156,8 @@ impl Command {
 pub struct Prefs {
     pub theme: Theme,
     pub view: View,
-    /// Local profiles: database files opened before (paths only; their keys stay in the keyring).
-    pub profiles: Vec<std::path::PathBuf>,
+    /// Profiles: where each is and who logs in; their keys, tokens and salts stay in the keyring.
+    pub profiles: Vec<Profile>,
 }
 
 /// The last message for the status line.
@@ -168,11 +186,9 @@ pub struct Env<'a> {
     pub status: &'a mut Status,
 }
 
-/// A profile being opened: the backend and what to say about its key.
-type Opening = Task<Result<(Arc<dyn Backend>, String), String>>;
-
+/// The state of every view of one profile (kept per profile when switching).
 #[derive(Default)]
-struct Views {
+pub struct Views {
     users: UsersView,
     licenses: LicensesView,
     products: ProductsView,
@@ -192,7 +208,7 @@ pub struct ConsoleApp {
     status: Status,
     views: Views,
     applied_theme: Option<Theme>,
-    opening: Option<(std::path::PathBuf, Opening)>,
+    switcher: Switcher<Views>,
     /// The context of the last frame, for calls started outside one.
     views_ctx: egui::Context,
     /// The background round of mail delivery, and when the last one started.
@@ -212,7 +228,7 @@ impl ConsoleApp {
             status: Status::Empty,
             views: Views::default(),
             applied_theme: None,
-            opening: None,
+            switcher: Switcher::new(Arc::new(Secrets::os_keyring()), None),
             views_ctx: egui::Context::default(),
             delivery: None,
             last_delivery: None,
@@ -248,17 +264,58 @@ impl ConsoleApp {
         }
     }
 
-    /// Opens a local database file off the UI thread; the views switch once it is open.
-    fn open_profile(&mut self, path: std::path::PathBuf) {
+    /// Keeps the profiles' secrets here instead of the OS keyring (tests, screenshots).
+    pub fn with_secrets(mut self, secrets: Arc<Secrets>) -> Self {
+        self.switcher = Switcher::new(secrets, self.switcher.active().cloned());
+        self
+    }
+
+    /// Names the profile the console was opened on, so that switching back to it is instant.
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        if !self.prefs.profiles.contains(&profile) {
+            self.prefs.profiles.push(profile.clone());
+        }
+        self.switcher.activate(profile);
+        self
+    }
+
+    /// The profile in use, when the console knows it.
+    pub fn active_profile(&self) -> Option<&Profile> {
+        self.switcher.active()
+    }
+
+    /// Whether the console is asking for a profile's password or secret.
+    pub fn asking_for_secret(&self) -> bool {
+        self.switcher.asking()
+    }
+
+    fn open_profile(&mut self, profile: Profile) {
         let ctx = self.views_ctx.clone();
-        let target = path.clone();
-        let task = self.jobs.run(&ctx, move || {
-            let (key, source) = super::profile::data_key(&target).map_err(|e| e.to_string())?;
-            let backend = crate::backend::LocalBackend::open(&target, &key)
-                .map_err(|e| format!("cannot open {}: {e}", target.display()))?;
-            Ok((Arc::new(backend) as Arc<dyn Backend>, source.describe()))
-        });
-        self.opening = Some((path, task));
+        if let Some(switched) = self.switcher.switch(profile, &self.jobs, &ctx) {
+            self.install(switched);
+        }
+    }
+
+    /// Puts a profile in use, keeping the one left (with its views) for switching back.
+    fn install(&mut self, switched: super::switcher::Switched<Views>) {
+        let left = std::mem::replace(&mut self.backend, switched.backend);
+        let views = std::mem::replace(&mut self.views, switched.views.unwrap_or_default());
+        self.switcher.park(left, views);
+        let title = switched.profile.title();
+        if !self.prefs.profiles.contains(&switched.profile) {
+            self.prefs.profiles.push(switched.profile.clone());
+        }
+        self.switcher.activate(switched.profile);
+        match switched.note {
+            Some(note) => self.status.info(format!("Opened {title}; {note}.")),
+            None => self.status.info(format!("Back on {title}.")),
+        }
+    }
+
+    /// Removes a profile from the list and this session, and forgets its secret.
+    pub fn remove_profile(&mut self, profile: &Profile) {
+        self.prefs.profiles.retain(|p| p != profile);
+        self.switcher.remove(profile);
     }
 
     /// Sends queued mail through the relay every [`DELIVERY_EVERY`], off the UI thread.
@@ -283,20 +340,10 @@ impl ConsoleApp {
     }
 
     fn poll_opening(&mut self) {
-        let Some((path, task)) = &self.opening else { return };
-        let Some(result) = task.take() else { return };
-        let path = path.clone();
-        self.opening = None;
-        match result {
-            Ok((backend, key)) => {
-                self.backend = backend;
-                self.views = Views::default();
-                if !self.prefs.profiles.contains(&path) {
-                    self.prefs.profiles.push(path.clone());
-                }
-                self.status.info(format!("Opened {}; {key}.", path.display()));
-            }
-            Err(error) => self.status.error(error),
+        match self.switcher.poll() {
+            Some(Ok(switched)) => self.install(switched),
+            Some(Err(error)) => self.status.error(error),
+            None => {}
         }
     }
 
@@ -320,6 +367,7 @@ impl ConsoleApp {
         let ctx = ui.ctx().clone();
         self.views_ctx = ctx.clone();
         self.poll_opening();
+        self.switcher.prompt_ui(&ctx, &self.jobs);
         self.deliver_mail(&ctx);
         if self.applied_theme != Some(self.prefs.theme) {
             self.prefs.theme.apply(&ctx);
@@ -342,6 +390,7 @@ impl ConsoleApp {
             ui.heading("keydesk");
             ui.separator();
             ui.label(egui::RichText::new(self.backend.label()).strong()).on_hover_text("The active profile");
+            self.profile_menu(ui);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if self.jobs.busy() {
                     ui.spinner();
@@ -352,6 +401,27 @@ impl ConsoleApp {
                 }
             });
         });
+    }
+
+    /// Switches to another saved profile from the top bar.
+    fn profile_menu(&mut self, ui: &mut egui::Ui) {
+        let mut chosen = None;
+        ui.add_enabled_ui(!self.switcher.busy(), |ui| {
+            ui.menu_button("Switch profile", |ui| {
+                for profile in &self.prefs.profiles {
+                    let current = self.switcher.active() == Some(profile);
+                    if ui.add_enabled(!current, egui::Button::new(profile.title())).clicked() {
+                        chosen = Some(profile.clone());
+                    }
+                }
+                if self.prefs.profiles.is_empty() {
+                    ui.label("No other profile yet: add one in Settings.");
+                }
+            });
+        });
+        if let Some(profile) = chosen {
+            self.apply(Command::OpenProfile(profile));
+        }
     }
 
     fn status_line(&mut self, ui: &mut egui::Ui) {
@@ -376,13 +446,24 @@ impl ConsoleApp {
         for view in View::ALL {
             let selected = self.prefs.view == view;
             let shortcut = format!("Ctrl+{:?}", view.key()).replace("Num", "");
-            if ui.selectable_label(selected, view.title()).on_hover_text(shortcut).clicked() {
+            let unavailable = view.area().and_then(|area| self.backend.unavailable(area));
+            let item = ui.add_enabled(unavailable.is_none(), egui::Button::selectable(selected, view.title()));
+            let item = match &unavailable {
+                Some(reason) => item.on_disabled_hover_text(reason.as_str()),
+                None => item.on_hover_text(shortcut),
+            };
+            if item.clicked() {
                 self.prefs.view = view;
             }
         }
     }
 
     fn central(&mut self, ui: &mut egui::Ui) {
+        if let Some(reason) = self.prefs.view.area().and_then(|area| self.backend.unavailable(area)) {
+            ui.heading(self.prefs.view.title());
+            ui.label(reason);
+            return;
+        }
         let mut env = Env { backend: &self.backend, jobs: &self.jobs, status: &mut self.status };
         let views = &mut self.views;
         let mut open = None;
@@ -395,10 +476,16 @@ impl ConsoleApp {
             View::Outbox => views.outbox.ui(ui, &mut env),
             View::Activity => views.activity.ui(ui, &mut env),
             View::Telemetry => views.telemetry.ui(ui, &mut env),
-            View::Settings => open = views.settings.ui(ui, &mut env, &mut self.prefs, self.opening.is_some()),
+            View::Settings => open = views.settings.ui(ui, &mut env, &mut self.prefs, self.switcher.busy()),
         }
-        if let Some(path) = open {
-            self.apply(Command::OpenProfile(path));
+        match open {
+            Some(super::views::settings::ProfileChange::Open(profile)) => self.apply(Command::OpenProfile(profile)),
+            Some(super::views::settings::ProfileChange::Remove(profile)) => self.remove_profile(&profile),
+            Some(super::views::settings::ProfileChange::Replace { old, new }) => {
+                self.remove_profile(&old);
+                self.apply(Command::OpenProfile(new));
+            }
+            None => {}
         }
     }
 }

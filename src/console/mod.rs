@@ -4,7 +4,10 @@ pub mod app;
 pub mod csv_files;
 pub mod jobs;
 pub mod profile;
+pub mod profiles;
 mod screenshots;
+pub mod secrets;
+pub mod switcher;
 pub mod theme;
 pub mod views;
 pub mod window;
@@ -21,6 +24,8 @@ use crate::backend::Backend;
 pub struct WindowOptions {
     /// Show every view in turn, save `DIR/<view>.png`, and close.
     pub screenshots: Option<PathBuf>,
+    /// The profile the backend is (a local file), remembered in the profile list.
+    pub profile: Option<profiles::Profile>,
 }
 
 /// Opens the console window on a backend and runs until it is closed.
@@ -43,7 +48,14 @@ pub fn run(backend: Arc<dyn Backend>, options: WindowOptions) -> Result<(), efra
                 (None, Some(storage)) => eframe::get_value(storage, eframe::APP_KEY).unwrap_or_default(),
                 _ => Prefs::default(),
             };
-            let app = ConsoleApp::new(backend, prefs)?;
+            let mut app = ConsoleApp::new(backend, prefs)?;
+            if options.screenshots.is_some() {
+                // A tour never reads or writes the OS keyring.
+                app = app.with_secrets(Arc::new(secrets::Secrets::session_only()));
+            }
+            if let Some(profile) = options.profile {
+                app = app.with_profile(profile);
+            }
             Ok(match options.screenshots {
                 Some(dir) => Box::new(screenshots::Tour::new(app, dir)) as Box<dyn eframe::App>,
                 None => Box::new(app),

@@ -7,11 +7,10 @@ use keydesk::domain::license::LicenseStatus;
 use keydesk::domain::reseller::{Edition, KeyOrder};
 use keydesk::store::LicenseQuery;
 
-use crate::world::{World, click, settle, type_into};
+use crate::world::{Side, World, click, settle, type_into};
 
-#[test]
-fn register_a_user_through_the_form_and_find_them_by_wildcard_search() {
-    let world = World::start();
+fn register_a_user_through_the_form_and_find_them_by_wildcard_search(side: Side) {
+    let world = World::on(side);
     let mut harness = world.harness();
     settle(&mut harness);
     assert!(harness.query_by_label_contains("No users yet").is_some(), "an empty database says so");
@@ -31,9 +30,8 @@ fn register_a_user_through_the_form_and_find_them_by_wildcard_search() {
     assert!(harness.query_by_label_contains("Type at least 3 characters").is_some());
 }
 
-#[test]
-fn create_a_product_and_a_generator_and_read_the_preview() {
-    let world = World::start();
+fn create_a_product_and_a_generator_and_read_the_preview(side: Side) {
+    let world = World::on(side);
     let mut harness = world.harness();
     click(&mut harness, "Products");
     settle(&mut harness);
@@ -55,9 +53,8 @@ fn create_a_product_and_a_generator_and_read_the_preview() {
     assert!(harness.query_by_label_contains("Generator: chunk-system").is_some());
 }
 
-#[test]
-fn generate_five_keys_for_a_resellers_customer_and_see_the_pool_drop() {
-    let world = World::start();
+fn generate_five_keys_for_a_resellers_customer_and_see_the_pool_drop(side: Side) {
+    let world = World::on(side);
     let product = world.product("FTP Synchronizer Professional");
     world.reseller(product, 100);
     let mut harness = world.harness();
@@ -81,9 +78,8 @@ fn generate_five_keys_for_a_resellers_customer_and_see_the_pool_drop() {
     }
 }
 
-#[test]
-fn deactivate_a_license_and_see_its_status_change() {
-    let world = World::start();
+fn deactivate_a_license_and_see_its_status_change(side: Side) {
+    let world = World::on(side);
     let product = world.product("Backup Vault");
     world.reseller(product, 10);
     let reseller = world.backend.resellers().expect("resellers").remove(0).reseller.id;
@@ -114,9 +110,8 @@ fn deactivate_a_license_and_see_its_status_change() {
     assert!(harness.query_by_label("Activate license").is_some());
 }
 
-#[test]
-fn import_a_csv_of_a_hundred_users_and_export_it_back_identically() {
-    let world = World::start();
+fn import_a_csv_of_a_hundred_users_and_export_it_back_identically(side: Side) {
+    let world = World::on(side);
     let source = world.dir.path().join("users.csv");
     let mut text = String::from("username,email,reference,department,language,status\n");
     for i in 0..100 {
@@ -186,19 +181,22 @@ fn switch_to_another_local_profile_from_settings() {
     click(&mut harness, "Open file");
     settle(&mut harness);
     let expected = format!("Local: {}", other.display());
-    assert!(harness.query_by_label(&expected).is_some(), "the top bar shows the new profile");
+    assert!(harness.query_all_by_label(&expected).next().is_some(), "the top bar shows the new profile");
     assert!(matches!(harness.state().status(), Status::Info(m) if m.contains("the data key is in")));
-    assert_eq!(harness.state().prefs.profiles, vec![other.clone()], "the profile is remembered (its path only)");
+    assert_eq!(
+        harness.state().prefs.profiles,
+        vec![keydesk::console::profiles::Profile::Local(other.clone())],
+        "the profile is remembered (its path only)"
+    );
     click(&mut harness, "Users");
     settle(&mut harness);
     assert!(harness.query_by_label_contains("No users yet").is_some(), "the views show the other database");
 }
 
-#[test]
-fn a_relay_saved_in_settings_sends_the_customer_mail_and_stays_sealed() {
+fn a_relay_saved_in_settings_sends_the_customer_mail_and_stays_sealed(side: Side) {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
     let (port, received) = runtime.block_on(crate::smtp::smtp_sink());
-    let world = World::start();
+    let world = World::on(side);
     let product = world.product("FTP Synchronizer Professional");
     world.reseller(product, 10);
     let reseller = world.backend.resellers().expect("resellers").remove(0).reseller.id;
@@ -234,3 +232,25 @@ fn a_relay_saved_in_settings_sends_the_customer_mail_and_stays_sealed() {
         assert!(!bytes.windows(12).any(|w| w == b"relay-secret"), "{file} holds the relay password");
     }
 }
+
+/// Each flow runs on the local file and, through a remote profile, on the same file behind
+/// a real `keydesk serve`: the same clicks, the same assertions.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod local {
+            $( #[test] fn $name() { super::$name(super::Side::Local); } )*
+        }
+        mod remote {
+            $( #[test] fn $name() { super::$name(super::Side::Remote); } )*
+        }
+    };
+}
+
+on_both!(
+    register_a_user_through_the_form_and_find_them_by_wildcard_search,
+    create_a_product_and_a_generator_and_read_the_preview,
+    generate_five_keys_for_a_resellers_customer_and_see_the_pool_drop,
+    deactivate_a_license_and_see_its_status_change,
+    import_a_csv_of_a_hundred_users_and_export_it_back_identically,
+    a_relay_saved_in_settings_sends_the_customer_mail_and_stays_sealed,
+);

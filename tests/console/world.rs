@@ -6,22 +6,73 @@ use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
 use egui_kittest::Harness;
-use keydesk::backend::LocalBackend;
+use keydesk::backend::{Backend, LocalBackend};
+use keydesk::client::remote::{RemoteBackend, RemoteServer};
+use keydesk::console::secrets::Secrets;
 use keydesk::console::{ConsoleApp, Prefs};
 use keydesk::domain::distributor::{DistributorCode, DistributorSettings};
 use keydesk::domain::product::ProductId;
 use keydesk::domain::reseller::Edition;
+use keydesk::domain::staff::Role;
 use keydesk::service::{Actor, ManualClock, Service};
 use keydesk::store::{DataKey, GeneratorFields, ProductFields};
 use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+/// Which backend the console under test drives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The SQLite file in this process.
+    Local,
+    /// The same file behind a real `keydesk serve` on 127.0.0.1, through a remote profile.
+    Remote,
+}
+
+/// A real server on its own runtime, serving the world's database; stops when dropped.
+pub struct Serving {
+    pub base: String,
+    _stop: oneshot::Sender<()>,
+    _runtime: tokio::runtime::Runtime,
+}
 
 pub struct World {
+    /// The database itself (fixtures and assertions go straight to it).
     pub backend: LocalBackend,
+    /// What the console drives: the local backend, or a remote profile on it.
+    pub console: Arc<dyn Backend>,
+    pub serving: Option<Serving>,
     pub dir: TempDir,
 }
 
+/// The owner's staff account on the world's server.
+pub const STAFF: (&str, &str) = ("mara", "mara's long password");
+
 impl World {
     pub fn start() -> Self {
+        Self::on(Side::Local)
+    }
+
+    /// A world whose console drives `side`.
+    pub fn on(side: Side) -> Self {
+        let mut world = Self::bare();
+        if side == Side::Remote {
+            let serving = world.serve();
+            let server = RemoteServer { url: serving.base.clone(), username: STAFF.0.into(), ca_file: None };
+            world.console = Arc::new(RemoteBackend::log_in(&server, STAFF.1).expect("remote login"));
+            world.serving = Some(serving);
+        }
+        world
+    }
+
+    /// Serves the world's database on 127.0.0.1 with an owner's staff account.
+    pub fn serve(&self) -> Serving {
+        self.service().add_staff(&Actor::Owner, STAFF.0, STAFF.1, Role::Owner).expect("staff");
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let (base, stop) = runtime.block_on(crate::server::start(self.service()));
+        Serving { base, _stop: stop, _runtime: runtime }
+    }
+
+    fn bare() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 10, 0, 0).single().expect("time")));
         let backend = LocalBackend::open_with_clock(&dir.path().join("console.sqlite"), &DataKey::generate(), clock)
@@ -31,7 +82,8 @@ impl World {
         service
             .create_distributor(&Actor::Owner, code, "Acme Ltd", true, DistributorSettings::default())
             .expect("distributor");
-        World { backend, dir }
+        let console: Arc<dyn Backend> = Arc::new(backend.clone());
+        World { backend, console, serving: None, dir }
     }
 
     pub fn service(&self) -> &Service {
@@ -60,7 +112,15 @@ impl World {
     }
 
     pub fn harness(&self) -> Harness<'static, ConsoleApp> {
-        let app = ConsoleApp::new(Arc::new(self.backend.clone()), Prefs::default()).expect("console");
+        self.harness_with(|app| app)
+    }
+
+    /// The console on the world's backend, set up further by `setup` (a profile, secrets).
+    pub fn harness_with(&self, setup: impl FnOnce(ConsoleApp) -> ConsoleApp) -> Harness<'static, ConsoleApp> {
+        let app = ConsoleApp::new(self.console.clone(), Prefs::default())
+            .expect("console")
+            .with_secrets(Arc::new(Secrets::session_only()));
+        let app = setup(app);
         Harness::builder()
             .with_size(egui::vec2(1400.0, 900.0))
             .build_ui_state(|ui, app: &mut ConsoleApp| app.ui(ui), app)

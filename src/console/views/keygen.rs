@@ -2,7 +2,7 @@
 //! as the keygen URL), or available stock of a product in bulk, with progress and cancel.
 
 use super::{finished, labelled_edit};
-use crate::backend::{BackendResult, ResellerPools};
+use crate::backend::{Area, BackendResult, ResellerPools};
 use crate::console::app::Env;
 use crate::console::jobs::{Progress, Task};
 use crate::console::theme::Tokens;
@@ -112,11 +112,21 @@ impl KeygenView {
         if !self.loaded && self.loading.is_none() {
             self.loaded = true;
             let backend = env.backend.clone();
-            self.loading = Some(env.jobs.run(&ctx, move || Ok((backend.resellers()?, backend.products()?))));
+            self.loading = Some(env.jobs.run(&ctx, move || {
+                // Reseller staff and peers without products still generate for customers.
+                let products = match backend.unavailable(Area::Products) {
+                    None => backend.products()?,
+                    Some(_) => Vec::new(),
+                };
+                Ok((backend.resellers()?, products))
+            }));
         }
+        let stock = env.backend.unavailable(Area::Products).is_none();
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.mode, Mode::ResellerPool, "For a reseller's customer");
-            ui.selectable_value(&mut self.mode, Mode::ProductStock, "Stock of a product");
+            if stock {
+                ui.selectable_value(&mut self.mode, Mode::ProductStock, "Stock of a product");
+            }
         });
         ui.separator();
         match self.mode {
@@ -285,7 +295,7 @@ impl KeygenView {
                 let fraction = done as f32 / job.count.max(1) as f32;
                 ui.add(egui::ProgressBar::new(fraction).show_percentage().text(format!("{done} of {}", job.count)));
                 if job.progress.is_cancelled() {
-                    ui.colored_label(Tokens::WARNING, "Cancelling: nothing of this batch will be kept.");
+                    ui.colored_label(Tokens::WARNING, "Cancelling: the keys of the unfinished batch are not kept.");
                 } else if ui.button("Cancel").clicked() {
                     job.progress.cancel();
                 }

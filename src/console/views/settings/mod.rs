@@ -1,17 +1,19 @@
-//! Settings: the local profiles (database files) and switching between them, mail, the
-//! theme, and the keyboard shortcuts.
-
-use std::path::PathBuf;
+//! Settings: the profiles and switching between them, mail, the theme, and the keyboard
+//! shortcuts.
 
 use super::{finished, labelled_edit};
-use crate::backend::BackendResult;
+use crate::backend::{Area, BackendResult};
 use crate::console::app::{Command, Env, Prefs};
 use crate::console::jobs::Task;
 use crate::console::theme::Theme;
 
+mod profiles;
+
+pub use profiles::ProfileChange;
+
 #[derive(Default)]
 pub struct SettingsView {
-    new_profile: String,
+    profiles: profiles::ProfilesSection,
     relay_url: String,
     relay_from: String,
     sender: Option<Option<String>>,
@@ -20,49 +22,20 @@ pub struct SettingsView {
 }
 
 impl SettingsView {
-    /// Returns the database file to switch to, when one was chosen.
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, prefs: &mut Prefs, opening: bool) -> Option<PathBuf> {
-        let mut open = None;
-        ui.heading("Profiles");
-        ui.label(format!("In use: {}", env.backend.label()));
-        ui.weak(
-            "A local profile is one SQLite file; its data key lives in the OS keyring (or, where there is none, in \
-             a 0600 key file beside the database).",
-        );
-        let mut forget = None;
-        for (index, path) in prefs.profiles.iter().enumerate() {
-            ui.horizontal(|ui| {
-                ui.monospace(path.display().to_string());
-                if ui.add_enabled(!opening, egui::Button::new("Open")).clicked() {
-                    open = Some(path.clone());
-                }
-                if ui.small_button("Forget").on_hover_text("Remove from this list; the file stays").clicked() {
-                    forget = Some(index);
-                }
-            });
-        }
-        if let Some(index) = forget {
-            prefs.profiles.remove(index);
-        }
-        ui.horizontal(|ui| {
-            labelled_edit(ui, "Database file", &mut self.new_profile, 320.0)
-                .on_hover_text("An existing keydesk database, or a new file to create");
-            if ui.button("Browse…").clicked()
-                && let Some(path) = rfd::FileDialog::new().add_filter("SQLite", &["sqlite", "db"]).save_file()
-            {
-                self.new_profile = path.display().to_string();
-            }
-            let typed = self.new_profile.trim();
-            if ui.add_enabled(!opening && !typed.is_empty(), egui::Button::new("Open file")).clicked() {
-                open = Some(PathBuf::from(typed));
-            }
-            if opening {
-                ui.spinner();
-            }
-        });
+    /// Returns the profile change asked for, if any.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        env: &mut Env<'_>,
+        prefs: &mut Prefs,
+        opening: bool,
+    ) -> Option<ProfileChange> {
+        let change = self.profiles.ui(ui, env, prefs, opening);
         ui.separator();
-        self.mail(ui, env);
-        ui.separator();
+        if env.backend.unavailable(Area::Mail).is_none() {
+            self.mail(ui, env);
+            ui.separator();
+        }
         ui.heading("Theme");
         ui.horizontal(|ui| {
             for theme in [Theme::Dark, Theme::Light] {
@@ -78,7 +51,7 @@ impl SettingsView {
                 ui.end_row();
             }
         });
-        open
+        change
     }
 
     /// The SMTP relay of this database: saved sealed in it, so the URL's password never

@@ -1,0 +1,54 @@
+//! The console on real third-party peers, through the protocol clients alone: a
+//! Registration Server (XML API 1.0.005) drives Users and Licenses, a license key server
+//! (REST API v1) drives Products, Licenses, Contracts and Telemetry. What a peer's API
+//! lacks is refused with a sentence, and `unavailable` names those areas up front.
+//! docs/protocols/peers.md lists every choice made where the protocols are silent.
+
+mod key_server;
+mod registration_server;
+
+pub use key_server::KeyServerBackend;
+pub use registration_server::RegistrationServerBackend;
+
+use chrono::{DateTime, Utc};
+
+use crate::backend::{BackendError, BackendResult};
+use crate::domain::license::License;
+use crate::service::console::Window;
+use crate::store::LicenseQuery;
+
+fn refused<T>(sentence: &str) -> BackendResult<T> {
+    Err(BackendError::Refused(sentence.to_owned()))
+}
+
+/// `limit` rows from `offset` on, with the number of all rows. A peer has no windows of
+/// its own, so the whole (filtered) list is read and cut here.
+fn window<T>(rows: Vec<T>, offset: u64, limit: u32) -> Window<T> {
+    let total = rows.len() as u64;
+    let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+    Window { offset, rows: rows.into_iter().skip(skip).take(limit as usize).collect(), total }
+}
+
+/// Whether a license passes the filters of `query` that no peer API applies: product,
+/// type, status, key state and expiry. The owner filter is each backend's own (a username
+/// on a Registration Server, a part of a name or address on a license key server), and
+/// `made_by` is not kept by any peer, so it is ignored.
+fn keeps(query: &LicenseQuery, license: &License) -> bool {
+    let expiring = match (query.expiring_before, query.now) {
+        (Some(before), Some(now)) => ends_between(license, now, before),
+        _ => true,
+    };
+    expiring
+        && query.product.is_none_or(|product| license.product_id == Some(product))
+        && query.license_type.is_none_or(|license_type| license.license_type == license_type)
+        && query.status.is_none_or(|status| license.status == status)
+        && query.key_state.is_none_or(|state| license.key_state == state)
+}
+
+/// A registration license ends on its valid-until date, a key `validity` days after its
+/// assignment (as the local store decides).
+fn ends_between(license: &License, now: DateTime<Utc>, before: DateTime<Utc>) -> bool {
+    let by_date = license.valid_until.is_some_and(|date| date >= now.date_naive() && date <= before.date_naive());
+    let by_key = license.expires_at().is_some_and(|at| at >= now && at <= before);
+    by_date || by_key
+}
