@@ -70,6 +70,13 @@ struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8420")]
     listen: SocketAddr,
+    /// Serve HTTPS with this PEM certificate chain (leaf first); needs --tls-key. Without it,
+    /// keydesk serves plain HTTP: keep it on 127.0.0.1 behind a reverse proxy that does TLS.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// SMTP relay for outgoing mail, e.g. smtp://127.0.0.1:25 or smtps://user:pass@mail.example.com.
     /// Without one, the relay saved in the database (the console's Settings) is used; without
     /// either, mails stay queued in the outbox.
@@ -179,6 +186,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(token) => Some(keydesk::client::envato::EnvatoClient::new(&args.envato_api_url, token)?),
         None => None,
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(keydesk::server::Tls::from_pem_files(cert, key)?),
+        _ => None,
+    };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         // --smtp-url wins; otherwise the relay saved in the database (the console's Settings).
@@ -193,9 +204,15 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
-        tracing::info!(address = %listener.local_addr()?, db = %service.store().path().display(), "keydesk serving");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let address = listener.local_addr()?;
+        tracing::info!(%address, scheme, db = %service.store().path().display(), "keydesk serving");
         let options = keydesk::server::Options { envato };
-        keydesk::server::serve_with(listener, service, options, keydesk::server::shutdown_signal()).await?;
+        let shutdown = keydesk::server::shutdown_signal();
+        match &tls {
+            Some(tls) => keydesk::server::serve_tls_with(listener, tls, service, options, shutdown).await?,
+            None => keydesk::server::serve_with(listener, service, options, shutdown).await?,
+        }
         Ok(())
     })
 }

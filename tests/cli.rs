@@ -4,6 +4,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
+use keydesk::client::console::{ClientOptions, ConsoleClient, ConsoleClientError};
 use keydesk::client::tdrs::TdrsClient;
 use keydesk::protocol::tdrs::reply::Reply;
 use keydesk::protocol::tdrs::request::Request;
@@ -40,26 +41,13 @@ fn a_bad_distributor_code_is_explained() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("exactly 4 characters"));
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn admin_then_serve_then_sigterm() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("k.sqlite");
-    let output = keydesk()
-        .args(["admin", "--db"])
-        .arg(&db)
-        .args(["distributor", "add", "ACME", "--name", "Acme", "--ip", "127.0.0.1", "--default"])
-        .output()
-        .expect("admin");
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let salt =
-        stdout.lines().find_map(|l| l.split(": ").nth(1).filter(|s| s.len() == 32)).expect("salt line").to_owned();
-    assert!(dir.path().join("k.sqlite.key").exists(), "the data key file was created beside the database");
-
+/// Starts `keydesk serve` on a free port; the child, its log lines, and its address.
+fn serve(db: &std::path::Path, extra: &[&str]) -> (std::process::Child, std::sync::mpsc::Receiver<String>, String) {
     let mut child = keydesk()
         .args(["serve", "--db"])
-        .arg(&db)
+        .arg(db)
         .args(["--listen", "127.0.0.1:0"])
+        .args(extra)
         .stderr(Stdio::piped())
         .spawn()
         .expect("serve");
@@ -80,6 +68,74 @@ async fn admin_then_serve_then_sigterm() {
             break rest.split_whitespace().next().expect("address").to_owned();
         }
     };
+    (child, rx, address)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_speaks_https_with_a_certificate_and_a_client_trusts_it_through_its_ca_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let (cert, key) = (fixtures.join("server.pem"), fixtures.join("server.key"));
+    let (mut child, _log, address) = serve(
+        &dir.path().join("k.sqlite"),
+        &["--tls-cert", &cert.display().to_string(), "--tls-key", &key.display().to_string()],
+    );
+    let base = format!("https://{address}");
+    let options = ClientOptions { ca_file: Some(fixtures.join("ca.pem")), ..ClientOptions::default() };
+    let trusted = ConsoleClient::with_options(&base, &options).expect("client");
+    let version = trusted.check_version().await;
+    let untrusted = ConsoleClient::new(&base).expect("client").check_version().await;
+    let plain = ConsoleClient::new(&format!("http://{address}")).expect("client").check_version().await;
+    // The keygen URL reads the caller's address (its login throttle): it works over TLS too.
+    let ca = reqwest::Certificate::from_pem(&std::fs::read(fixtures.join("ca.pem")).expect("ca")).expect("pem");
+    let http = reqwest::Client::builder().add_root_certificate(ca).build().expect("client");
+    let keygen = http.get(format!("{base}/keygen?email=nobody@example.com&pwd=wrong")).send().await.expect("keygen");
+    let keygen = (keygen.status().as_u16(), keygen.text().await.unwrap_or_default());
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(version.expect("the CA file makes the certificate trusted").api, 1);
+    assert!(keygen.0 == 200 && keygen.1.starts_with("ERR_"), "{keygen:?}");
+    let untrusted = untrusted.expect_err("an unknown issuer is refused");
+    assert!(untrusted.to_string().contains("certificate"), "{untrusted}");
+    assert!(matches!(plain, Err(ConsoleClientError::Unreachable { .. } | ConsoleClientError::NotConsoleApi { .. })));
+}
+
+#[test]
+fn a_certificate_without_its_key_or_a_missing_file_is_explained() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.sqlite");
+    let half = keydesk().args(["serve", "--db"]).arg(&db).args(["--tls-cert", "server.pem"]).output().expect("run");
+    assert!(!half.status.success());
+    assert!(String::from_utf8_lossy(&half.stderr).contains("--tls-key"), "{}", String::from_utf8_lossy(&half.stderr));
+    let missing = keydesk()
+        .args(["serve", "--db"])
+        .arg(&db)
+        .args(["--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent/cert.pem", "--tls-key", "/nonexistent/key.pem"])
+        .output()
+        .expect("run");
+    assert!(!missing.status.success());
+    let text = String::from_utf8_lossy(&missing.stderr);
+    assert!(text.contains("cannot read the certificate chain /nonexistent/cert.pem"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admin_then_serve_then_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.sqlite");
+    let output = keydesk()
+        .args(["admin", "--db"])
+        .arg(&db)
+        .args(["distributor", "add", "ACME", "--name", "Acme", "--ip", "127.0.0.1", "--default"])
+        .output()
+        .expect("admin");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let salt =
+        stdout.lines().find_map(|l| l.split(": ").nth(1).filter(|s| s.len() == 32)).expect("salt line").to_owned();
+    assert!(dir.path().join("k.sqlite.key").exists(), "the data key file was created beside the database");
+
+    let (mut child, rx, address) = serve(&db, &[]);
+    let wait = std::time::Duration::from_secs(30);
     let client = TdrsClient::new(format!("http://{address}/pbas/td2api/api/api.htm"), &salt).expect("client");
     let request = Request::RegisterUser {
         username: "alice".into(),

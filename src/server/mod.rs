@@ -8,6 +8,9 @@ mod keymanager;
 
 pub use jobs::{run_jobs_forever, run_jobs_once};
 mod tdrs;
+mod tls;
+
+pub use tls::{Tls, TlsError, TlsListener};
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -77,6 +80,22 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(service, options).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// [`serve_with`] over HTTPS.
+pub async fn serve_tls_with(
+    listener: TcpListener,
+    tls: &Tls,
+    service: Service,
+    options: Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(service, options).into_make_service_with_connect_info::<SocketAddr>();
+    // Through `tap_io`, axum hands the handlers the peer's address (`ConnectInfo<SocketAddr>`)
+    // as it does for plain TCP: the keygen throttle and the Registration Server's allowed
+    // addresses need it.
+    let listener = axum::serve::ListenerExt::tap_io(tls.listen(listener)?, |_| {});
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
