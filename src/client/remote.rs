@@ -62,19 +62,10 @@ pub struct RemoteBackend {
     runtime: tokio::runtime::Runtime,
 }
 
-fn runtime() -> BackendResult<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("keydesk-remote")
-        .enable_all()
-        .build()
-        .map_err(|e| BackendError::Failed(format!("no runtime for the remote profile: {e}")))
-}
-
 impl RemoteBackend {
     /// Logs in with a password; the session token is then [`RemoteBackend::token`].
     pub fn log_in(server: &RemoteServer, password: &str) -> BackendResult<Self> {
-        let runtime = runtime()?;
+        let runtime = super::blocking_runtime("keydesk-remote")?;
         let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
         let mut client = ConsoleClient::with_options(&server.url, &options)?;
         let staff = runtime.block_on(client.login(&server.username, password))?;
@@ -83,7 +74,7 @@ impl RemoteBackend {
 
     /// Resumes a session from a kept token; `Unauthorized` when it has ended.
     pub fn resume(server: &RemoteServer, token: &str) -> BackendResult<Self> {
-        let runtime = runtime()?;
+        let runtime = super::blocking_runtime("keydesk-remote")?;
         let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
         let client = ConsoleClient::with_options(&server.url, &options)?.with_token(token);
         let staff = runtime.block_on(async {

@@ -167,6 +167,8 @@ pub enum Status {
     Empty,
     Info(String),
     Error(String),
+    /// The server ended the session: shown as an error, and the console asks to log in again.
+    SignedOut(String),
 }
 
 impl Status {
@@ -176,6 +178,14 @@ impl Status {
 
     pub fn error(&mut self, text: impl Into<String>) {
         *self = Self::Error(text.into());
+    }
+
+    /// A failed backend call; an ended session also asks the console to log in again.
+    pub fn backend_error(&mut self, error: &crate::backend::BackendError) {
+        *self = match error {
+            crate::backend::BackendError::Unauthorized(text) => Self::SignedOut(text.clone()),
+            other => Self::Error(other.to_string()),
+        };
     }
 }
 
@@ -298,6 +308,12 @@ impl ConsoleApp {
 
     /// Puts a profile in use, keeping the one left (with its views) for switching back.
     fn install(&mut self, switched: super::switcher::Switched<Views>) {
+        if self.switcher.active() == Some(&switched.profile) {
+            // Logged in again: the new session serves the views as they are.
+            self.backend = switched.backend;
+            self.status.info("Logged in again.");
+            return;
+        }
         let left = std::mem::replace(&mut self.backend, switched.backend);
         let views = std::mem::replace(&mut self.views, switched.views.unwrap_or_default());
         self.switcher.park(left, views);
@@ -327,6 +343,7 @@ impl ConsoleApp {
             match result {
                 Ok(0) => {}
                 Ok(sent) => self.status.info(format!("{sent} queued mail(s) sent.")),
+                Err(error @ crate::backend::BackendError::Unauthorized(_)) => self.status.backend_error(&error),
                 Err(error) => self.status.error(format!("Mail delivery: {error}")),
             }
         }
@@ -367,6 +384,11 @@ impl ConsoleApp {
         let ctx = ui.ctx().clone();
         self.views_ctx = ctx.clone();
         self.poll_opening();
+        if let Status::SignedOut(text) = &self.status {
+            let text = text.clone();
+            self.switcher.log_in_again(&text);
+            self.status = Status::Error(text);
+        }
         self.switcher.prompt_ui(&ctx, &self.jobs);
         self.deliver_mail(&ctx);
         if self.applied_theme != Some(self.prefs.theme) {
@@ -432,7 +454,7 @@ impl ConsoleApp {
             Status::Info(text) => {
                 ui.label(text);
             }
-            Status::Error(text) => {
+            Status::Error(text) | Status::SignedOut(text) => {
                 ui.colored_label(Tokens::ERROR, text);
                 if ui.small_button("Dismiss").clicked() {
                     self.status = Status::Empty;

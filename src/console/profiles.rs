@@ -135,9 +135,11 @@ impl Profile {
                 let server = self.server().ok_or_else(|| BackendError::Failed("not a remote profile".into()))?;
                 Ok(Arc::new(RemoteBackend::resume(&server, secret)?))
             }
-            Self::RegistrationServer { .. } | Self::KeyServer { .. } => {
-                let _ = secret;
-                Err(BackendError::Failed("profiles for real peers are not built yet".into()))
+            Self::RegistrationServer { registration_server, distributor } => Ok(Arc::new(
+                crate::client::peers::RegistrationServerBackend::new(registration_server, distributor, secret)?,
+            )),
+            Self::KeyServer { key_server } => {
+                Ok(Arc::new(crate::client::peers::KeyServerBackend::new(key_server, secret)?))
             }
         }
     }

@@ -164,6 +164,18 @@ impl<V> Switcher<V> {
         }
     }
 
+    /// Asks for the active profile's password again, after the server ended its session.
+    pub fn log_in_again(&mut self, reason: &str) {
+        let Some(profile) = self.active.clone() else { return };
+        if self.prompt.is_some() || !matches!(profile, Profile::Remote { .. }) {
+            return;
+        }
+        profile.forget_secret(&self.secrets);
+        let reason = format!("{reason} Your views stay as they are.");
+        self.prompt =
+            Some(Prompt { profile, label: "Password", reason, typed: String::new(), error: None, task: None });
+    }
+
     /// Whether the console is asking for a secret (tests look for this).
     pub fn asking(&self) -> bool {
         self.prompt.is_some()

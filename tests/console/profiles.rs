@@ -111,3 +111,33 @@ fn reseller_staff_on_a_server_see_key_generation_and_why_the_rest_is_closed() {
     assert!(harness.query_by_label("Left in the pool: 10 of 10").is_some(), "the own pool is there");
     assert!(!matches!(harness.state().status(), Status::Error(_)), "{:?}", harness.state().status());
 }
+
+#[test]
+fn an_ended_session_asks_for_the_password_again_and_keeps_the_views() {
+    let world = World::start();
+    let serving = world.serve();
+    let mut harness = world.harness();
+    add_server_profile(&mut harness, &serving.base, STAFF.0, STAFF.1);
+    click(&mut harness, "Users");
+    settle(&mut harness);
+    type_into(&mut harness, "Search users", "nobody*");
+    settle(&mut harness);
+    let mara = world.service().staff(&Actor::Owner).expect("staff").remove(0).id;
+    world.service().revoke_staff_sessions(&Actor::Owner, mara).expect("revoked");
+    harness.state_mut().apply(Command::Refresh);
+    settle(&mut harness);
+    assert!(harness.state().asking_for_secret(), "a revoked session brings the login back");
+    assert!(harness.query_by_label_contains("Your views stay as they are").is_some());
+    type_into(&mut harness, "Password", STAFF.1);
+    let fields = harness.query_all_by_label("Password").count();
+    click(&mut harness, "Log in");
+    settle(&mut harness);
+    let shown = harness.query_all_by_label_contains("unknown, expired").count();
+    assert!(
+        !harness.state().asking_for_secret(),
+        "the prompt is gone: {:?} {fields} {shown}",
+        harness.state().status()
+    );
+    assert_eq!(*harness.state().status(), Status::Info("Logged in again.".into()));
+    assert_eq!(harness.get_by_label("Search users").value().as_deref(), Some("nobody*"));
+}

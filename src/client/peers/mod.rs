@@ -5,7 +5,9 @@
 //! docs/protocols/peers.md lists every choice made where the protocols are silent.
 
 mod key_server;
+mod key_wire;
 mod registration_server;
+mod registration_wire;
 
 pub use key_server::KeyServerBackend;
 pub use registration_server::RegistrationServerBackend;

@@ -90,7 +90,7 @@ impl KeygenView {
         {
             match result {
                 Ok(made) => env.status.info(format!("{made} keys generated and stored as available stock.")),
-                Err(error) => env.status.error(format!("{error} Nothing was kept.")),
+                Err(error) => env.status.backend_error(&error),
             }
             self.stock = None;
         }

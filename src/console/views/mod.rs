@@ -18,7 +18,7 @@ pub fn finished<T>(
 ) -> Option<T> {
     let result = slot.as_ref()?.take()?;
     *slot = None;
-    result.map_err(|error| status.error(error.to_string())).ok()
+    result.map_err(|error| status.backend_error(&error)).ok()
 }
 
 /// A text field with a visible label that is also its accessible name (screen readers and

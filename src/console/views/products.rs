@@ -126,7 +126,7 @@ impl ProductsView {
             self.releases_task = None;
             match result {
                 Ok(releases) => self.releases = Some((product, releases)),
-                Err(error) => env.status.error(error.to_string()),
+                Err(error) => env.status.backend_error(&error),
             }
         }
         if let Some(message) = finished(&mut self.action, env.status) {

@@ -55,6 +55,8 @@ pub struct LicensesView {
     fetching: Option<(Filters, Task<BackendResult<Window<License>>>)>,
     products: Vec<Product>,
     products_task: Option<Task<BackendResult<Vec<Product>>>>,
+    /// Asked once per refresh, even when there are none or the profile has no products.
+    products_asked: bool,
     selected: Option<License>,
     activations: Vec<ActivationRow>,
     activations_task: Option<Task<BackendResult<Vec<ActivationRow>>>>,
@@ -114,6 +116,7 @@ impl LicensesView {
     pub fn refresh(&mut self) {
         self.shown = None;
         self.products.clear();
+        self.products_asked = false;
         if let Some(license) = &self.selected {
             self.load_activations_for = Some(license.id);
         }
@@ -144,7 +147,12 @@ impl LicensesView {
                     }
                     self.window = RowWindow { offset: window.offset, rows: window.rows, total: window.total };
                 }
-                Err(error) => self.problem = Some(error.to_string()),
+                Err(error) => {
+                    if matches!(error, crate::backend::BackendError::Unauthorized(_)) {
+                        env.status.backend_error(&error);
+                    }
+                    self.problem = Some(error.to_string());
+                }
             }
             self.shown = Some(filters);
         }
@@ -171,7 +179,8 @@ impl LicensesView {
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
         let ctx = ui.ctx().clone();
         self.poll(env);
-        if self.products.is_empty() && self.products_task.is_none() {
+        if !self.products_asked && env.backend.unavailable(crate::backend::Area::Products).is_none() {
+            self.products_asked = true;
             let backend = env.backend.clone();
             self.products_task = Some(env.jobs.run(&ctx, move || backend.products()));
         }

@@ -67,6 +67,8 @@ pub struct UsersView {
     focus_search: bool,
     distributors: Vec<Distributor>,
     distributors_task: Option<Task<BackendResult<Vec<Distributor>>>>,
+    /// Asked once per refresh, even when the answer is empty or refused (no asking every frame).
+    distributors_asked: bool,
     selected: Option<UserId>,
     detail: Option<UserOverview>,
     detail_task: Option<Task<BackendResult<UserOverview>>>,
@@ -87,6 +89,7 @@ impl UsersView {
     pub fn refresh(&mut self) {
         self.shown = None;
         self.distributors.clear();
+        self.distributors_asked = false;
         if let Some(id) = self.selected {
             self.selected = None;
             self.select(id);
@@ -140,6 +143,9 @@ impl UsersView {
                     self.shown = Some(shown);
                 }
                 Err(error) => {
+                    if matches!(error, crate::backend::BackendError::Unauthorized(_)) {
+                        env.status.backend_error(&error);
+                    }
                     self.problem = Some(error.to_string());
                     self.window = RowWindow::default();
                     self.shown = Some(shown);
@@ -168,7 +174,8 @@ impl UsersView {
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
         let ctx = ui.ctx().clone();
         self.poll(env);
-        if self.distributors.is_empty() && self.distributors_task.is_none() {
+        if !self.distributors_asked {
+            self.distributors_asked = true;
             let backend = env.backend.clone();
             self.distributors_task = Some(env.jobs.run(&ctx, move || backend.distributors()));
         }
