@@ -16,6 +16,9 @@ use keydesk::store::{DataKey, LicenseQuery, UserOrder};
 
 const RUNS: usize = 300;
 
+/// A named call to time.
+type Call = (&'static str, Box<dyn Fn()>);
+
 fn time(mut call: impl FnMut()) -> (Duration, Duration) {
     for _ in 0..20 {
         call();
@@ -46,7 +49,7 @@ fn main() {
     let backends: [(&str, Arc<dyn Backend>); 2] = [("local", Arc::new(local)), ("remote", Arc::new(remote))];
     println!("{:<38} {:>8} {:>12} {:>12}", "call", "backend", "median", "p99");
     for (name, backend) in &backends {
-        let calls: [(&str, Box<dyn Fn()>); 4] = [
+        let calls: [Call; 4] = [
             ("users window (400 rows by name)", {
                 let b = backend.clone();
                 Box::new(move || drop(b.users(UserOrder::Username, false, 5_000, 400).expect("users")))

@@ -192,14 +192,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        // --smtp-url wins; otherwise the relay saved in the database (the console's Settings).
+        // --smtp-url wins; otherwise the relay saved in the database (the console's Settings),
+        // read again each round.
         let relay = match &args.smtp_url {
             Some(url) => Some(Relay::new(url, &args.mail_from)?),
-            None => service.smtp_relay()?.map(|(relay, _)| relay),
+            None => None,
         };
-        if let Some(relay) = relay {
-            tokio::spawn(keydesk::server::deliver_mail_forever(service.clone(), relay, Duration::from_secs(5)));
-        }
+        tokio::spawn(keydesk::server::deliver_mail_forever(service.clone(), relay, Duration::from_secs(5)));
         tokio::spawn(keydesk::server::run_jobs_forever(service.clone(), Duration::from_secs(1)));
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await

@@ -93,7 +93,10 @@ async fn serve_speaks_https_with_a_certificate_and_a_client_trusts_it_through_it
     let keygen = (keygen.status().as_u16(), keygen.text().await.unwrap_or_default());
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(version.expect("the CA file makes the certificate trusted").api, 1);
+    assert_eq!(
+        version.expect("the CA file makes the certificate trusted").api,
+        keydesk::protocol::console::wire::API_VERSION
+    );
     assert!(keygen.0 == 200 && keygen.1.starts_with("ERR_"), "{keygen:?}");
     let untrusted = untrusted.expect_err("an unknown issuer is refused");
     assert!(untrusted.to_string().contains("certificate"), "{untrusted}");

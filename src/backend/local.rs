@@ -1,4 +1,5 @@
-//! The embedded backend: the service on a SQLite file in this process, acting as its owner.
+//! The embedded backend: the service on a SQLite file in this process, in one staff role (the
+//! owner for the console's local profile; a session's role inside `keydesk serve`).
 
 use std::sync::Arc;
 
@@ -78,6 +79,10 @@ impl LocalBackend {
 impl Backend for LocalBackend {
     fn label(&self) -> String {
         format!("Local: {}", self.service.store().path().display())
+    }
+
+    fn console_delivers_mail(&self) -> bool {
+        true
     }
 
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {
@@ -252,9 +257,10 @@ impl Backend for LocalBackend {
 
     fn deliver_mail(&self) -> BackendResult<usize> {
         let Some((relay, _)) = self.service.smtp_relay_for(&self.actor()?)? else { return Ok(0) };
-        // Called on a blocking thread of the console's runtime: wait here for the async send.
+        // Called on a blocking thread of a runtime (the console's jobs, the server's
+        // spawn_blocking): wait here for the async send.
         let runtime = tokio::runtime::Handle::try_current()
-            .map_err(|_| BackendError::Failed("mail can only be sent from the console's runtime".into()))?;
+            .map_err(|_| BackendError::Failed("mail can only be sent from a runtime's blocking thread".into()))?;
         Ok(runtime.block_on(self.service.deliver_queued(&relay))?)
     }
 

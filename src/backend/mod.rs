@@ -1,6 +1,7 @@
 //! The one interface the console drives. `LocalBackend` runs the service on a SQLite file
-//! in this process; a remote backend (next) speaks to a `keydesk serve` over HTTPS. Calls
-//! block: the console runs them off its UI thread.
+//! in this process; `client::remote::RemoteBackend` speaks to a `keydesk serve` over its
+//! console API, and `client::peers` to real peers over their own protocols. Calls block:
+//! the console runs them off its UI thread, on threads that run no async tasks.
 
 mod local;
 
@@ -175,6 +176,12 @@ pub trait Backend: Send + Sync {
     /// What the top bar shows: "Local: /path/keydesk.sqlite".
     fn label(&self) -> String;
 
+    /// Whether the console itself sends this backend's queued mail (every 30 s). Only a local
+    /// file needs it: a server sends its own, and a peer has no outbox.
+    fn console_delivers_mail(&self) -> bool {
+        false
+    }
+
     /// Why this backend cannot serve `area`, in a sentence; `None` when it can.
     fn unavailable(&self, area: Area) -> Option<String> {
         let _ = area;
@@ -210,7 +217,8 @@ pub trait Backend: Send + Sync {
     /// Turns a pool's (contract's) Contracts API rights on or off.
     fn set_contract_rights(&self, contract: ContractId, rights: ContractRights) -> BackendResult<()>;
     /// Makes `count` available keys of a product; `progress` gets the number stored so far
-    /// and returns false to cancel (then nothing is kept).
+    /// and returns false to cancel. A local job then keeps nothing; a server keeps the
+    /// batches it already stored, and the refusal says how many.
     fn generate_stock(
         &self,
         product: ProductId,

@@ -62,12 +62,19 @@ fn ca_certificate(path: &Path) -> Result<reqwest::Certificate, ConsoleClientErro
 }
 
 /// A session with one server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ConsoleClient {
     base: String,
     http: reqwest::Client,
     token: Option<String>,
     read_retries: u32,
+}
+
+/// By hand: the session token never reaches a log or a panic message.
+impl std::fmt::Debug for ConsoleClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleClient").field("base", &self.base).finish_non_exhaustive()
+    }
 }
 
 impl ConsoleClient {

@@ -16,9 +16,16 @@ use sha2::Sha256;
 #[derive(Debug, thiserror::Error)]
 pub enum KeyClientError {
     #[error("the server could not be reached: {0}")]
-    Http(#[from] reqwest::Error),
+    Http(reqwest::Error),
     #[error("the answer (HTTP {status}) is not a license key API envelope: {detail}")]
     NotAnEnvelope { status: u16, detail: String },
+}
+
+impl From<reqwest::Error> for KeyClientError {
+    /// Without the URL: a GET carries the API key in its query, and this text reaches the screen.
+    fn from(error: reqwest::Error) -> Self {
+        Self::Http(error.without_url())
+    }
 }
 
 /// One answer: the HTTP status and the envelope's parts.
@@ -60,11 +67,18 @@ impl Envelope {
 }
 
 /// Talks to one server's `/api/v1/` with one API key.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct KeyClient {
     http: reqwest::Client,
     base: String,
     api_key: String,
+}
+
+/// By hand: the API key never reaches a log or a panic message.
+impl std::fmt::Debug for KeyClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeyClient").field("base", &self.base).finish_non_exhaustive()
+    }
 }
 
 impl KeyClient {

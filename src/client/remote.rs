@@ -1,7 +1,8 @@
 //! The console's backend on a shared `keydesk serve`: every `Backend` call is one call of
 //! the console API, made with the session of a staff login. The calls block, like the
 //! local backend's: the console runs them off its UI thread, and this backend drives
-//! them on a small runtime of its own, so it works from any thread.
+//! them on a small runtime of its own, so it works from any thread that is not itself
+//! running async tasks (tokio refuses to block one of those).
 
 use std::path::PathBuf;
 
@@ -22,8 +23,8 @@ use crate::domain::reseller::{Edition, IssuedKeys, KeyOrder, ResellerId};
 use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::protocol::console::wire::{
-    Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicensesWindow, NewUser, STOCK_PER_REQUEST, SmtpRelay,
-    StaffView, UserImport, UserSearch, UsersWindow,
+    Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest, LicensesWindow, NewUser,
+    STOCK_PER_REQUEST, SmtpRelay, StaffView, UserImport, UserSearch, UsersWindow,
 };
 use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
@@ -32,6 +33,9 @@ use crate::store::{
     ActivationRow, AuditEntry, AuditQuery, Downloadable, GeneratorFields, LicenseQuery, OutboxEntry, ProductFields,
     TelemetryFilter, UserOrder,
 };
+
+/// Records or keys per import request: about 1 MiB of JSON, well under the server's 8 MiB.
+const IMPORT_BATCH: usize = 5_000;
 
 /// Where a remote profile's server is and who logs in to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +86,14 @@ impl RemoteBackend {
             client.whoami().await
         })?;
         Ok(Self { client, staff, runtime })
+    }
+
+    /// Ends a kept session on the server without resuming it first (a removed profile).
+    pub fn end_session(server: &RemoteServer, token: &str) -> BackendResult<()> {
+        let runtime = super::blocking_runtime("keydesk-remote")?;
+        let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
+        let mut client = ConsoleClient::with_options(&server.url, &options)?.with_token(token);
+        Ok(runtime.block_on(client.logout())?)
     }
 
     /// The session token, to keep in the OS keyring.
@@ -169,8 +181,17 @@ impl Backend for RemoteBackend {
         self.post(&format!("users/{}/actions", segment(username)), action)
     }
 
+    /// In requests of [`IMPORT_BATCH`] records, each its own transaction on the server (a whole
+    /// file could exceed the server's body limit); refused lines keep their numbers in the file.
     fn import_users(&self, distributor: DistributorId, records: &[UserRecord]) -> BackendResult<ImportReport> {
-        self.post("users/import", &UserImport { distributor, records: records.to_vec() })
+        let mut report = ImportReport::default();
+        for (index, batch) in records.chunks(IMPORT_BATCH).enumerate() {
+            let part: ImportReport = self.post("users/import", &UserImport { distributor, records: batch.to_vec() })?;
+            let before = index * IMPORT_BATCH;
+            report.created += part.created;
+            report.refused.extend(part.refused.into_iter().map(|(line, reason)| (line + before, reason)));
+        }
+        Ok(report)
     }
 
     fn export_users(&self) -> BackendResult<Vec<UserRecord>> {
@@ -190,17 +211,23 @@ impl Backend for RemoteBackend {
     }
 
     fn license_action(&self, number: &str, action: &LicenseAction) -> BackendResult<()> {
-        self.post(&format!("licenses/{}/actions", segment(number)), action)
+        self.post("licenses/actions", &LicenseActionRequest { number: number.to_owned(), action: action.clone() })
     }
 
     fn export_licenses(&self, query: &LicenseQuery) -> BackendResult<Vec<License>> {
         self.query("licenses/export", query)
     }
 
+    /// In requests of [`IMPORT_BATCH`] keys, for the server's body limit.
     fn import_keys(&self, product: ProductId, keys: &[String]) -> BackendResult<(u32, u32)> {
-        let report: KeyImportReport =
-            self.post(&format!("products/{}/keys", product.0), &KeyImport { keys: keys.to_vec() })?;
-        Ok((report.created, report.duplicates))
+        let path = format!("products/{}/keys", product.0);
+        let (mut created, mut duplicates) = (0, 0);
+        for batch in keys.chunks(IMPORT_BATCH) {
+            let report: KeyImportReport = self.post(&path, &KeyImport { keys: batch.to_vec() })?;
+            created += report.created;
+            duplicates += report.duplicates;
+        }
+        Ok((created, duplicates))
     }
 
     fn products(&self) -> BackendResult<Vec<Product>> {
@@ -244,6 +271,10 @@ impl Backend for RemoteBackend {
         while stored < count {
             let batch = (count - stored).min(STOCK_PER_REQUEST);
             let made: Count = self.post(&path, &Count { count: batch })?;
+            if made.count == 0 {
+                // Asking again would loop for ever.
+                return Err(BackendError::Failed(format!("the server made no keys after {stored}")));
+            }
             stored += made.count;
             if !progress(stored) {
                 return Err(BackendError::Refused(format!(

@@ -331,7 +331,8 @@ impl ConsoleApp {
     /// Removes a profile from the list and this session, and forgets its secret.
     pub fn remove_profile(&mut self, profile: &Profile) {
         self.prefs.profiles.retain(|p| p != profile);
-        self.switcher.remove(profile);
+        let ctx = self.views_ctx.clone();
+        self.switcher.remove(profile, &self.jobs, &ctx);
     }
 
     /// Sends queued mail through the relay every [`DELIVERY_EVERY`], off the UI thread.
@@ -346,6 +347,9 @@ impl ConsoleApp {
                 Err(error @ crate::backend::BackendError::Unauthorized(_)) => self.status.backend_error(&error),
                 Err(error) => self.status.error(format!("Mail delivery: {error}")),
             }
+        }
+        if !self.backend.console_delivers_mail() {
+            return;
         }
         let due = self.last_delivery.is_none_or(|at| at.elapsed() >= DELIVERY_EVERY);
         if due && self.delivery.is_none() {
@@ -498,7 +502,10 @@ impl ConsoleApp {
             View::Outbox => views.outbox.ui(ui, &mut env),
             View::Activity => views.activity.ui(ui, &mut env),
             View::Telemetry => views.telemetry.ui(ui, &mut env),
-            View::Settings => open = views.settings.ui(ui, &mut env, &mut self.prefs, self.switcher.busy()),
+            View::Settings => {
+                let (busy, active) = (self.switcher.busy(), self.switcher.active());
+                open = views.settings.ui(ui, &mut env, &mut self.prefs, busy, active);
+            }
         }
         match open {
             Some(super::views::settings::ProfileChange::Open(profile)) => self.apply(Command::OpenProfile(profile)),

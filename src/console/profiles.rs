@@ -144,11 +144,23 @@ impl Profile {
         }
     }
 
-    /// Forgets the profile's secret (when the profile is removed).
+    /// Forgets the profile's secret (a session that ended, a peer's refused secret).
     pub fn forget_secret(&self, secrets: &Secrets) {
         if let Some(account) = self.account() {
             secrets.delete(&account);
         }
+    }
+
+    /// Ends a removed profile's session on its server (when one is kept) and forgets its
+    /// secret. Blocks: run it off the UI thread. A server that cannot be reached lets the
+    /// session run out by itself (12 hours).
+    pub fn forget(&self, secrets: &Secrets) {
+        if let (Some(server), Some(token)) = (self.server(), self.account().and_then(|a| secrets.get(&a)))
+            && let Err(error) = RemoteBackend::end_session(&server, &token)
+        {
+            tracing::info!(%error, "the removed profile's session could not be ended; it runs out by itself");
+        }
+        self.forget_secret(secrets);
     }
 }
 

@@ -87,10 +87,13 @@ impl<V> Switcher<V> {
         self.active = Some(profile);
     }
 
-    /// Drops a removed profile from this session and forgets its secret.
-    pub fn remove(&mut self, profile: &Profile) {
+    /// Drops a removed profile from this session, ends its server session and forgets its
+    /// secret (off the UI thread).
+    pub fn remove(&mut self, profile: &Profile, jobs: &Jobs, ctx: &egui::Context) {
         self.parked.retain(|(p, ..)| p != profile);
-        profile.forget_secret(&self.secrets);
+        let (secrets, profile) = (self.secrets.clone(), profile.clone());
+        // Nothing to wait for: the task's result is the unit.
+        drop(jobs.run(ctx, move || profile.forget(&secrets)));
     }
 
     /// A profile that finished opening, or an error to show.

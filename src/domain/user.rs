@@ -106,7 +106,9 @@ pub struct Depot {
     pub depot_id: String,
     pub host_url: String,
     pub is_default: bool,
-    /// The depot file the host server issued, kept as sent.
+    /// The depot file the host server issued, kept as sent. Never on the console API's wire:
+    /// it may carry the depot's credentials, and the Registration Server face never returns it either.
+    #[serde(skip)]
     pub raw: String,
     pub created_at: DateTime<Utc>,
 }

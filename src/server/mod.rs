@@ -99,12 +99,30 @@ pub async fn serve_tls_with(
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
-/// Delivers queued mail through `relay` every `every`, until the process ends.
-pub async fn deliver_mail_forever(service: Service, relay: Relay, every: Duration) {
+/// Delivers queued mail every `every`, until the process ends: through `relay` when one is
+/// given (`--smtp-url`), otherwise through the relay saved in the database at that moment, so
+/// a relay saved later from a console is used without a restart.
+pub async fn deliver_mail_forever(service: Service, relay: Option<Relay>, every: Duration) {
     let mut tick = tokio::time::interval(every);
     loop {
         tick.tick().await;
-        match service.deliver_queued(&relay).await {
+        let saved = match &relay {
+            Some(_) => None,
+            None => {
+                let lookup = service.clone();
+                match tokio::task::spawn_blocking(move || lookup.smtp_relay()).await {
+                    Ok(Ok(Some((saved, _)))) => Some(saved),
+                    Ok(Ok(None)) => continue,
+                    Ok(Err(error)) => {
+                        tracing::warn!(%error, "the saved mail relay cannot be read");
+                        continue;
+                    }
+                    Err(_) => continue,
+                }
+            }
+        };
+        let Some(round) = relay.as_ref().or(saved.as_ref()) else { continue };
+        match service.deliver_queued(round).await {
             Ok(0) => {}
             Ok(sent) => tracing::info!(sent, "mail delivered"),
             Err(error) => tracing::warn!(%error, "mail delivery round failed"),

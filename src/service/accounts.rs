@@ -19,7 +19,7 @@ use crate::store::{NewUser, SearchQuery, UserField};
 pub const SEARCH_MAXIMUM: u32 = 50;
 
 /// A new account as registeruser describes it.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Default)]
+#[derive(serde::Serialize, serde::Deserialize, Clone, Default)]
 pub struct Registration {
     pub username: String,
     pub email: String,
@@ -27,6 +27,17 @@ pub struct Registration {
     pub language: Option<String>,
     pub reference: String,
     pub department: String,
+}
+
+/// By hand: the password never reaches a log or a panic message.
+impl std::fmt::Debug for Registration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registration")
+            .field("username", &self.username)
+            .field("email", &self.email)
+            .field("language", &self.language)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A searchuser request.

@@ -4,7 +4,7 @@
 
 use super::{Actor, Service, ServiceError, resolve_user};
 use crate::domain::distributor::DistributorId;
-use crate::domain::license::{License, LicenseId};
+use crate::domain::license::{License, LicenseId, LicenseStatus};
 use crate::domain::user::{Depot, Device, User, UserId};
 use crate::domain::wildcard::SearchPattern;
 use crate::store::{ActivationRow, AuditEntry, AuditQuery, LicenseQuery, SearchQuery, UserOrder};
@@ -68,7 +68,7 @@ impl Service {
         })
     }
 
-    /// The user with this name, as the owner sees it.
+    /// The user with this name, as `actor` may see it.
     pub fn user_named(&self, actor: &Actor, name: &str) -> Result<User, ServiceError> {
         self.console_scope(actor)?;
         self.store.read(|db| resolve_user(db, actor, name, false))
@@ -95,7 +95,11 @@ impl Service {
     pub fn license_activations(&self, actor: &Actor, license: LicenseId) -> Result<Vec<ActivationRow>, ServiceError> {
         self.console_scope(actor)?;
         self.store.read(|db| {
-            let visible = db.license(license)?.is_some_and(|l| l.distributor.is_none_or(|d| actor.may_act_for(d)));
+            // As everywhere: a distributor sees its own licenses only; a key of no distributor
+            // is the owner's alone.
+            let visible = db.license(license)?.is_some_and(|l| {
+                l.status != LicenseStatus::Deleted && actor.distributor().is_none_or(|own| l.distributor == Some(own))
+            });
             if !visible {
                 return Err(ServiceError::LicenseUnknown);
             }

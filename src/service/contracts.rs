@@ -103,6 +103,8 @@ impl Service {
         id: ContractId,
         rights: ContractRights,
     ) -> Result<Contract, ServiceError> {
+        // The role first: whether a contract exists is not for everyone to learn.
+        vendor(actor)?;
         let current = self.store.read(|db| Ok::<_, ServiceError>(db.contract(id)?))?;
         let current = current.ok_or(ServiceError::ContractNotFound)?;
         self.update_contract(actor, id, &ContractTerms { rights, ..current.terms })

@@ -57,6 +57,7 @@ impl Relay {
 impl Service {
     /// Sends every queued mail once; returns how many went out.
     pub async fn deliver_queued(&self, relay: &Relay) -> Result<usize, ServiceError> {
+        let _round = self.delivering.lock().await;
         let service = self.clone();
         let queued = tokio::task::spawn_blocking(move || service.outbox(Some(OutboxState::Queued), 100))
             .await

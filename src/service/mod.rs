@@ -93,6 +93,9 @@ pub struct Service {
     keys: Arc<signing::KeyCache>,
     /// Wrong reseller passwords per reseller and address (the keygen URL).
     reseller_logins: Arc<throttle::Throttle<ResellerId>>,
+    /// One round of mail delivery at a time in this process: two overlapping rounds would
+    /// both read the same queued mails and send them twice.
+    delivering: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// How much of a user's state a command requires (the seed's per-command error lists).
@@ -108,7 +111,7 @@ pub(crate) enum Requires {
 
 impl Service {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock, keys: Arc::default(), reseller_logins: Arc::default() }
+        Self { store, clock, keys: Arc::default(), reseller_logins: Arc::default(), delivering: Arc::default() }
     }
 
     pub fn store(&self) -> &Store {

@@ -26,7 +26,9 @@ pub enum UserOrder {
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[serde(default)]
 pub struct LicenseQuery {
-    /// Only this distributor's licenses (set by the service for distributor staff).
+    /// Only this distributor's licenses. Set by the service from the actor, never taken from a
+    /// client (so not on the wire).
+    #[serde(skip)]
     pub distributor: Option<DistributorId>,
     pub product: Option<ProductId>,
     pub license_type: Option<LicenseType>,

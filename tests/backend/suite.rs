@@ -75,6 +75,12 @@ pub fn users_are_imported_and_exported(f: &Fixture) {
     assert_eq!(report.refused[0].0, 3);
     let exported = b.export_users().expect("export");
     assert_eq!(exported, records[..2].to_vec());
+    // More than one request's worth remotely: the refused line keeps its number in the file.
+    let mut many: Vec<UserRecord> = (0..11_000).map(|i| record(&format!("bulk.user.{i:05}"))).collect();
+    many[10_499].email = "not an address".into();
+    let report = b.import_users(f.acme, &many).expect("bulk import");
+    assert_eq!((report.created, report.refused.len()), (10_999, 1));
+    assert_eq!(report.refused[0].0, 10_500);
 }
 
 pub fn licenses_are_made_filtered_changed_and_exported(f: &Fixture) {

@@ -141,3 +141,24 @@ fn an_ended_session_asks_for_the_password_again_and_keeps_the_views() {
     assert_eq!(*harness.state().status(), Status::Info("Logged in again.".into()));
     assert_eq!(harness.get_by_label("Search users").value().as_deref(), Some("nobody*"));
 }
+
+#[test]
+fn removing_a_server_profile_ends_its_session_on_the_server() {
+    let world = World::start();
+    let serving = world.serve();
+    let mut harness = world.harness_with(|app| app.with_profile(local_profile(&world)));
+    add_server_profile(&mut harness, &serving.base, STAFF.0, STAFF.1);
+    harness.state_mut().apply(Command::OpenProfile(local_profile(&world)));
+    click(&mut harness, "Settings");
+    settle(&mut harness);
+    let removes: Vec<_> = harness.query_all_by_label("Remove").collect();
+    assert_eq!(removes.len(), 2, "a Remove button per profile");
+    removes[1].click();
+    harness.run_steps(2);
+    click(&mut harness, "Remove profile");
+    settle(&mut harness);
+    assert_eq!(harness.state().prefs.profiles, vec![local_profile(&world)]);
+    let mara = world.service().staff(&Actor::Owner).expect("staff").remove(0).id;
+    let live = world.service().revoke_staff_sessions(&Actor::Owner, mara).expect("revoke");
+    assert_eq!(live, 0, "the removed profile logged out");
+}

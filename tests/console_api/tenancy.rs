@@ -48,7 +48,7 @@ fn endpoints(ids: &Ids) -> Vec<(Method, String, Option<Value>)> {
             json!({"distributor": ids.acme, "owner": null, "product": "Client",
             "license_type": "Permanent", "features": "", "seats": 1, "reference": ""}),
         ),
-        send(Method::POST, format!("licenses/{}/actions", ids.license_number), json!("Deactivate")),
+        send(Method::POST, "licenses/actions".into(), json!({"number": ids.license_number, "action": "Deactivate"})),
         get("products".into()),
         send(Method::POST, "products".into(), to_json(&ProductFields::named("Stolen", ""))),
         send(Method::POST, format!("products/{product}/keys"), json!({"keys": ["AAAA-BBBB"]})),
@@ -197,18 +197,39 @@ async fn distributor_staff_see_their_own_users_and_licenses_only() {
     assert_eq!(licenses["total"], 0, "ACME's license is not BETA's");
     let activations = call(&bea, &Method::GET, &format!("licenses/{}/activations", ids.license), &None).await;
     assert!(matches!(activations, Err(ConsoleClientError::Refused(_))), "{activations:?}");
+    // A key of no distributor (made through the key face) is the owner's alone.
+    let product = keydesk::domain::product::ProductId(ids.product);
+    w.service.import_stock(&Actor::Owner, product, &["STOCK-KEY-0001".to_owned()]).expect("stock");
+    let of_product = keydesk::store::LicenseQuery { product: Some(product), ..Default::default() };
+    let key = w.service.licenses_window(&Actor::Owner, &of_product, 0, 1).expect("key").rows.remove(0).id;
+    let activations = call(&bea, &Method::GET, &format!("licenses/{}/activations", key.0), &None).await;
+    assert!(matches!(activations, Err(ConsoleClientError::Refused(_))), "a key's activations: {activations:?}");
     let register = json!({"distributor": ids.acme, "registration": {"username": "mallory",
         "email": "m@example.com", "password": "", "language": null, "reference": "", "department": ""}});
     let answer = call(&bea, &Method::POST, "users", &Some(register)).await;
     assert!(matches!(answer, Err(ConsoleClientError::Forbidden(_))), "no users for another distributor: {answer:?}");
-    let deactivate =
-        call(&bea, &Method::POST, &format!("licenses/{}/actions", ids.license_number), &Some(json!("Deactivate")))
-            .await;
+    let deactivate = call(
+        &bea,
+        &Method::POST,
+        "licenses/actions",
+        &Some(json!({"number": ids.license_number, "action": "Deactivate"})),
+    )
+    .await;
     assert!(deactivate.is_err(), "ACME's license stays as it is: {deactivate:?}");
     for owners_only in ["products", "generators", "mail", "settings/smtp-relay", "resellers"] {
         let answer = call(&bea, &Method::GET, owners_only, &None).await;
         assert!(matches!(answer, Err(ConsoleClientError::Forbidden(_))), "{owners_only}: {answer:?}");
     }
+}
+
+#[test]
+fn secrets_stay_out_of_debug_output() {
+    use keydesk::protocol::console::wire::{Login, SmtpRelay};
+    let login = format!("{:?}", Login { username: "mara".into(), password: "hunter2-long".into() });
+    let relay = format!("{:?}", SmtpRelay { url: "smtps://u:relay-pass@mail".into(), from: "k@example.com".into() });
+    let client = format!("{:?}", ConsoleClient::new("http://127.0.0.1:1").expect("client").with_token("t0ken-abc"));
+    assert!(login.contains("mara") && !login.contains("hunter2"), "{login}");
+    assert!(!relay.contains("relay-pass") && !client.contains("t0ken"), "{relay} {client}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

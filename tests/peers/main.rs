@@ -127,6 +127,12 @@ fn a_registration_server_profile_drives_users_and_licenses_through_the_xml_api()
 #[test]
 fn a_license_key_server_profile_drives_products_licenses_and_contracts_through_the_rest_api() {
     let peer = Peer::start();
+    let dead = KeyServerBackend::new("http://127.0.0.1:9", "secret-api-key-123");
+    assert!(
+        matches!(&dead, Err(BackendError::Failed(m)) if !m.contains("secret-api-key")),
+        "no key in the text: {:?}",
+        dead.err()
+    );
     let wrong = KeyServerBackend::new(&peer.base, "not-a-key");
     assert!(matches!(wrong, Err(BackendError::Unauthorized(_))), "a wrong API key is said at once");
     let ks = KeyServerBackend::new(&peer.base, &peer.api_key).expect("profile");

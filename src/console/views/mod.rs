@@ -21,6 +21,15 @@ pub fn finished<T>(
     result.map_err(|error| status.backend_error(&error)).ok()
 }
 
+/// What a table shows in place of its rows when its window could not be read. An ended
+/// session also goes to the status line, which brings the login back.
+pub fn table_problem(error: &crate::backend::BackendError, status: &mut crate::console::app::Status) -> String {
+    if matches!(error, crate::backend::BackendError::Unauthorized(_)) {
+        status.backend_error(error);
+    }
+    error.to_string()
+}
+
 /// A text field with a visible label that is also its accessible name (screen readers and
 /// the tests find it by that name). Its id is the label, so a shortcut can focus it.
 pub fn labelled_edit(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) -> egui::Response {

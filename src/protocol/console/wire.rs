@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::staff::{Role, Staff};
 
 /// The version of the console API this build speaks; a client refuses another.
-pub const API_VERSION: u32 = 1;
+pub const API_VERSION: u32 = 2;
 
 /// `GET /console/v1/version`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,10 +15,17 @@ pub struct Version {
 }
 
 /// `POST /console/v1/login`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Login {
     pub username: String,
     pub password: String,
+}
+
+/// By hand: the password never reaches a log or a panic message.
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login").field("username", &self.username).finish_non_exhaustive()
+    }
 }
 
 /// A staff member as the API shows them.
@@ -43,17 +50,27 @@ impl From<&Staff> for StaffView {
 }
 
 /// The answer to a login: the session token (shown this once) and who it belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub token: String,
     pub expires_in_seconds: i64,
     pub staff: StaffView,
 }
 
+/// By hand: the token never reaches a log or a panic message.
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("expires_in_seconds", &self.expires_in_seconds)
+            .field("staff", &self.staff)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Every refusal: a machine-readable kind and a sentence for the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
-    /// `unauthorized`, `forbidden`, `refused`, `not-found`, `failed`.
+    /// `unauthorized`, `forbidden`, `refused`, `failed`.
     pub error: String,
     pub message: String,
 }
@@ -150,8 +167,23 @@ pub struct Count {
 }
 
 /// `PUT /console/v1/settings/smtp-relay`: the relay, or `null` to forget it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmtpRelay {
     pub url: String,
     pub from: String,
+}
+
+/// By hand: the URL (it may hold a password) never reaches a log or a panic message.
+impl std::fmt::Debug for SmtpRelay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpRelay").field("from", &self.from).finish_non_exhaustive()
+    }
+}
+
+/// `POST /console/v1/licenses/actions`. The number travels in the body, not the path: it is
+/// the license key, and request lines end up in proxies' access logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LicenseActionRequest {
+    pub number: String,
+    pub action: crate::backend::LicenseAction,
 }

@@ -10,14 +10,14 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::{problem, session};
-use crate::backend::{Backend, BackendError, BackendResult, LicenseAction, LocalBackend, NewLicenseOrder, UserAction};
+use crate::backend::{Backend, BackendError, BackendResult, LocalBackend, NewLicenseOrder, UserAction};
 use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::license::LicenseId;
 use crate::domain::product::ProductId;
 use crate::domain::user::UserId;
 use crate::protocol::console::wire::{
-    Count, KeyImport, KeyImportReport, LicensesWindow, NewUser, STOCK_PER_REQUEST, SmtpRelay, UserImport, UserSearch,
-    UsersWindow,
+    Count, KeyImport, KeyImportReport, LicenseActionRequest, LicensesWindow, NewUser, STOCK_PER_REQUEST, SmtpRelay,
+    UserImport, UserSearch, UsersWindow,
 };
 use crate::server::AppState;
 use crate::store::{AuditQuery, GeneratorFields, LicenseQuery, ProductFields, TelemetryFilter};
@@ -68,8 +68,14 @@ where
     run(state, headers, Ok(()), move |backend, ()| call(backend)).await
 }
 
-fn bad_request(what: &str, rejection: impl std::fmt::Display) -> Response {
-    problem(StatusCode::BAD_REQUEST, "refused", format!("The {what} is not this call's: {rejection}"))
+/// 400 for a body or query that is not the call's; a body too large (413) or not JSON (415)
+/// keeps its own status, so a client can tell them apart.
+fn bad_request(what: &str, status: StatusCode, rejection: impl std::fmt::Display) -> Response {
+    let status = match status {
+        StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE => status,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    problem(status, "refused", format!("The {what} is not this call's: {rejection}"))
 }
 
 async fn with_body<B, T, F>(
@@ -83,7 +89,8 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&LocalBackend, B) -> BackendResult<T> + Send + 'static,
 {
-    let input = json.map(|Json(body)| body).map_err(|rejection| bad_request("JSON body", rejection));
+    let input =
+        json.map(|Json(body)| body).map_err(|rejection| bad_request("JSON body", rejection.status(), rejection));
     run(state, headers, input, call).await
 }
 
@@ -98,7 +105,8 @@ where
     T: Serialize + Send + 'static,
     F: FnOnce(&LocalBackend, Q) -> BackendResult<T> + Send + 'static,
 {
-    let input = query.map(|Query(query)| query).map_err(|rejection| bad_request("query string", rejection));
+    let input =
+        query.map(|Query(query)| query).map_err(|rejection| bad_request("query string", rejection.status(), rejection));
     run(state, headers, input, call).await
 }
 
@@ -178,10 +186,9 @@ pub(super) async fn create_license(
 pub(super) async fn license_action(
     State(s): State<AppState>,
     h: HeaderMap,
-    Path(number): Path<String>,
-    json: Result<Json<LicenseAction>, JsonRejection>,
+    json: Result<Json<LicenseActionRequest>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, move |b, action: LicenseAction| b.license_action(&number, &action)).await
+    with_body(s, h, json, |b, request: LicenseActionRequest| b.license_action(&request.number, &request.action)).await
 }
 
 pub(super) async fn export_licenses(
@@ -324,7 +331,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/console/v1/licenses/window", post(licenses))
         .route("/console/v1/licenses/export", post(export_licenses))
         .route("/console/v1/licenses/{id}/activations", get(license_activations))
-        .route("/console/v1/licenses/{number}/actions", post(license_action))
+        .route("/console/v1/licenses/actions", post(license_action))
         .route("/console/v1/products", get(products).post(create_product))
         .route("/console/v1/products/{id}/keys", post(import_keys))
         .route("/console/v1/products/{id}/stock", post(generate_stock))

@@ -148,10 +148,7 @@ impl LicensesView {
                     self.window = RowWindow { offset: window.offset, rows: window.rows, total: window.total };
                 }
                 Err(error) => {
-                    if matches!(error, crate::backend::BackendError::Unauthorized(_)) {
-                        env.status.backend_error(&error);
-                    }
-                    self.problem = Some(error.to_string());
+                    self.problem = Some(super::table_problem(&error, env.status));
                 }
             }
             self.shown = Some(filters);

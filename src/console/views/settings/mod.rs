@@ -18,6 +18,8 @@ pub struct SettingsView {
     relay_from: String,
     sender: Option<Option<String>>,
     sender_task: Option<Task<BackendResult<Option<String>>>>,
+    /// Asked once until the relay changes, even when the answer is a refusal (not every frame).
+    sender_asked: bool,
     action: Option<Task<BackendResult<String>>>,
 }
 
@@ -29,8 +31,9 @@ impl SettingsView {
         env: &mut Env<'_>,
         prefs: &mut Prefs,
         opening: bool,
+        active: Option<&crate::console::profiles::Profile>,
     ) -> Option<ProfileChange> {
-        let change = self.profiles.ui(ui, env, prefs, opening);
+        let change = self.profiles.ui(ui, env, prefs, opening, active);
         ui.separator();
         if env.backend.unavailable(Area::Mail).is_none() {
             self.mail(ui, env);
@@ -55,7 +58,8 @@ impl SettingsView {
     }
 
     /// The SMTP relay of this database: saved sealed in it, so the URL's password never
-    /// reaches eframe's storage; the console sends queued mail through it every 30 s.
+    /// reaches eframe's storage. Queued mail goes out through it every 30 s from the console
+    /// (a local file) or every 5 s from the server (a keydesk server profile).
     fn mail(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
         if let Some(sender) = finished(&mut self.sender_task, env.status) {
             self.sender = Some(sender);
@@ -63,8 +67,10 @@ impl SettingsView {
         if let Some(message) = finished(&mut self.action, env.status) {
             env.status.info(message);
             self.sender = None;
+            self.sender_asked = false;
         }
-        if self.sender.is_none() && self.sender_task.is_none() {
+        if !self.sender_asked {
+            self.sender_asked = true;
             let backend = env.backend.clone();
             self.sender_task = Some(env.jobs.run(ui.ctx(), move || backend.smtp_sender()));
         }
@@ -72,7 +78,8 @@ impl SettingsView {
         match &self.sender {
             Some(Some(from)) => ui.label(format!("Queued mail goes out through the saved SMTP relay, from {from}.")),
             Some(None) => ui.label("No SMTP relay: mail stays queued in the Outbox."),
-            None => ui.spinner(),
+            None if self.sender_task.is_some() => ui.spinner(),
+            None => ui.label("The saved relay could not be read (the status line says why)."),
         };
         ui.horizontal(|ui| {
             let label = ui.label("SMTP relay URL");

@@ -70,7 +70,14 @@ fn server_url(text: &str) -> Result<String, &'static str> {
 }
 
 impl ProfilesSection {
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, prefs: &Prefs, busy: bool) -> Option<ProfileChange> {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        env: &mut Env<'_>,
+        prefs: &Prefs,
+        busy: bool,
+        active: Option<&Profile>,
+    ) -> Option<ProfileChange> {
         let mut change = None;
         ui.heading("Profiles");
         ui.label(format!("In use: {}", env.backend.label()));
@@ -79,6 +86,9 @@ impl ProfilesSection {
              a 0600 key file beside the database). A server's session token, checksum salt or API key lives in the \
              OS keyring; where there is none, keydesk asks once each time it runs.",
         );
+        if prefs.profiles.is_empty() {
+            ui.label("No saved profiles yet: a file or server opened here is added to the list.");
+        }
         egui::Grid::new("profiles").num_columns(2).striped(true).show(ui, |ui| {
             for profile in &prefs.profiles {
                 ui.monospace(profile.title());
@@ -89,7 +99,12 @@ impl ProfilesSection {
                     if ui.small_button("Edit").clicked() {
                         self.edit(profile);
                     }
-                    if ui.small_button("Remove").on_hover_text("Remove from this list; a file stays").clicked() {
+                    let in_use = active == Some(profile);
+                    let remove = ui
+                        .add_enabled(!in_use, egui::Button::new("Remove").small())
+                        .on_hover_text("Remove from this list and end its session; a file stays")
+                        .on_disabled_hover_text("The profile in use: switch to another one first");
+                    if remove.clicked() {
                         self.removing = Some(profile.clone());
                     }
                 });

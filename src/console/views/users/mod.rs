@@ -143,10 +143,7 @@ impl UsersView {
                     self.shown = Some(shown);
                 }
                 Err(error) => {
-                    if matches!(error, crate::backend::BackendError::Unauthorized(_)) {
-                        env.status.backend_error(&error);
-                    }
-                    self.problem = Some(error.to_string());
+                    self.problem = Some(super::table_problem(&error, env.status));
                     self.window = RowWindow::default();
                     self.shown = Some(shown);
                 }
