@@ -4,6 +4,42 @@
 //! lacks is refused with a sentence, and `unavailable` names those areas up front.
 //! docs/protocols/peers.md lists every choice made where the protocols are silent.
 
+/// The `Backend` methods of what neither peer protocol has (key generation for resellers,
+/// the outbox, the mail relay, the activity log), each refused with its area's sentence by
+/// the invoking module's `refuse`.
+macro_rules! refuse_what_no_peer_has {
+    () => {
+        fn issue_keys(&self, _reseller: ResellerId, _order: &KeyOrder) -> BackendResult<IssuedKeys> {
+            refuse(Area::KeyGeneration)
+        }
+
+        fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {
+            refuse(Area::Outbox)
+        }
+
+        fn smtp_sender(&self) -> BackendResult<Option<String>> {
+            refuse(Area::Mail)
+        }
+
+        fn set_smtp_relay(&self, _relay: Option<(&str, &str)>) -> BackendResult<()> {
+            refuse(Area::Mail)
+        }
+
+        fn deliver_mail(&self) -> BackendResult<usize> {
+            refuse(Area::Mail)
+        }
+
+        fn resend_mail(&self, _id: i64) -> BackendResult<()> {
+            refuse(Area::Outbox)
+        }
+
+        fn activity(&self, _query: &AuditQuery) -> BackendResult<Vec<AuditEntry>> {
+            refuse(Area::Activity)
+        }
+    };
+}
+use refuse_what_no_peer_has;
+
 mod key_server;
 mod key_wire;
 mod registration_server;

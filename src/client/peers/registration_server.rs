@@ -355,33 +355,8 @@ impl Backend for RegistrationServerBackend {
         refuse(Area::Contracts)
     }
 
-    fn issue_keys(&self, _reseller: ResellerId, _order: &KeyOrder) -> BackendResult<IssuedKeys> {
-        refuse(Area::KeyGeneration)
-    }
-
-    fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {
-        refuse(Area::Outbox)
-    }
-
-    fn smtp_sender(&self) -> BackendResult<Option<String>> {
-        refuse(Area::Mail)
-    }
-
-    fn set_smtp_relay(&self, _relay: Option<(&str, &str)>) -> BackendResult<()> {
-        refuse(Area::Mail)
-    }
-
-    fn deliver_mail(&self) -> BackendResult<usize> {
-        refuse(Area::Mail)
-    }
-
-    fn resend_mail(&self, _id: i64) -> BackendResult<()> {
-        refuse(Area::Outbox)
-    }
-
-    fn activity(&self, _query: &AuditQuery) -> BackendResult<Vec<AuditEntry>> {
-        refuse(Area::Activity)
-    }
+    // No peer protocol has resellers, an outbox or an activity log.
+    super::refuse_what_no_peer_has!();
 
     fn telemetry(&self, _filter: &TelemetryFilter) -> BackendResult<Vec<TelemetryRecord>> {
         refuse(Area::Telemetry)
