@@ -151,3 +151,31 @@ async fn bodies_that_are_not_the_api_are_refused_with_a_problem() {
     gold.edition = Some("gold".into());
     assert!(matches!(issue(&owner, &gold).await, Err(ConsoleClientError::Refused(m)) if m.contains("pro or ent")));
 }
+
+/// A keydesk of another console API version (a real HTTP server answering `version` as a
+/// newer keydesk would): the client refuses it before sending the password.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_of_another_api_version_is_refused_before_the_login() {
+    let logins = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = logins.clone();
+    let newer = axum::Router::new()
+        .route(
+            "/console/v1/version",
+            axum::routing::get(|| async { axum::Json(serde_json::json!({"api": 99, "keydesk": "9.0.0"})) }),
+        )
+        .route(
+            "/console/v1/login",
+            axum::routing::post(move || {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                async { axum::http::StatusCode::NO_CONTENT }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, newer).await });
+    let mut client = ConsoleClient::new(&base).expect("client");
+    let refused = client.login("mara", "mara's long password").await.expect_err("another version");
+    assert!(matches!(refused, ConsoleClientError::Incompatible { server: 99 }), "{refused:?}");
+    assert!(refused.to_string().contains("update one of them"), "{refused}");
+    assert_eq!(logins.load(std::sync::atomic::Ordering::SeqCst), 0, "the password was never sent");
+}
