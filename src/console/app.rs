@@ -13,142 +13,9 @@ use super::views::{
     activity::ActivityView, contracts::ContractsView, keygen::KeygenView, licenses::LicensesView, outbox::OutboxView,
     products::ProductsView, settings::SettingsView, telemetry::TelemetryView, users::UsersView,
 };
-use crate::backend::{Area, Backend};
+use crate::backend::Backend;
 
-/// The views of the left navigation, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum View {
-    #[default]
-    Users,
-    Licenses,
-    Products,
-    Contracts,
-    KeyGeneration,
-    Outbox,
-    Activity,
-    Telemetry,
-    Settings,
-}
-
-impl View {
-    pub const ALL: [Self; 9] = [
-        Self::Users,
-        Self::Licenses,
-        Self::Products,
-        Self::Contracts,
-        Self::KeyGeneration,
-        Self::Outbox,
-        Self::Activity,
-        Self::Telemetry,
-        Self::Settings,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Self::Users => "Users",
-            Self::Licenses => "Licenses",
-            Self::Products => "Products",
-            Self::Contracts => "Contracts",
-            Self::KeyGeneration => "Key generation",
-            Self::Outbox => "Outbox",
-            Self::Activity => "Activity",
-            Self::Telemetry => "Telemetry",
-            Self::Settings => "Settings",
-        }
-    }
-
-    /// The part of a backend the view needs (`None`: Settings, which every profile has).
-    pub fn area(self) -> Option<Area> {
-        Some(match self {
-            Self::Users => Area::Users,
-            Self::Licenses => Area::Licenses,
-            Self::Products => Area::Products,
-            Self::Contracts => Area::Contracts,
-            Self::KeyGeneration => Area::KeyGeneration,
-            Self::Outbox => Area::Outbox,
-            Self::Activity => Area::Activity,
-            Self::Telemetry => Area::Telemetry,
-            Self::Settings => return None,
-        })
-    }
-
-    /// A file-name-safe name (screenshots).
-    pub fn slug(self) -> &'static str {
-        match self {
-            Self::Users => "users",
-            Self::Licenses => "licenses",
-            Self::Products => "products",
-            Self::Contracts => "contracts",
-            Self::KeyGeneration => "keygen",
-            Self::Outbox => "outbox",
-            Self::Activity => "activity",
-            Self::Telemetry => "telemetry",
-            Self::Settings => "settings",
-        }
-    }
-
-    /// Ctrl + this digit shows the view.
-    fn key(self) -> egui::Key {
-        const KEYS: [egui::Key; 9] = [
-            egui::Key::Num1,
-            egui::Key::Num2,
-            egui::Key::Num3,
-            egui::Key::Num4,
-            egui::Key::Num5,
-            egui::Key::Num6,
-            egui::Key::Num7,
-            egui::Key::Num8,
-            egui::Key::Num9,
-        ];
-        KEYS[Self::ALL.iter().position(|v| *v == self).unwrap_or(0)]
-    }
-}
-
-/// What a shortcut, a menu or a view asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    Show(View),
-    Refresh,
-    FocusSearch,
-    ToggleTheme,
-    /// Switch to this profile (opening it, or at once when it was opened before).
-    OpenProfile(Profile),
-}
-
-impl Command {
-    /// The shortcuts, as the Settings view lists them.
-    pub fn shortcuts() -> Vec<(String, String)> {
-        let mut all: Vec<(String, String)> = View::ALL
-            .iter()
-            .map(|v| (format!("Ctrl+{:?}", v.key()).replace("Num", ""), format!("Go to {}", v.title())))
-            .collect();
-        all.push(("Ctrl+R".into(), "Refresh the view".into()));
-        all.push(("Ctrl+F".into(), "Search (Users, Licenses)".into()));
-        all.push(("Ctrl+Shift+T".into(), "Dark or light theme".into()));
-        all
-    }
-
-    fn from_input(ctx: &egui::Context) -> Vec<Self> {
-        ctx.input_mut(|input| {
-            let mut commands = Vec::new();
-            for view in View::ALL {
-                if input.consume_key(egui::Modifiers::COMMAND, view.key()) {
-                    commands.push(Self::Show(view));
-                }
-            }
-            if input.consume_key(egui::Modifiers::COMMAND, egui::Key::R) {
-                commands.push(Self::Refresh);
-            }
-            if input.consume_key(egui::Modifiers::COMMAND, egui::Key::F) {
-                commands.push(Self::FocusSearch);
-            }
-            if input.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::T) {
-                commands.push(Self::ToggleTheme);
-            }
-            commands
-        })
-    }
-}
+pub use super::navigation::{Command, View};
 
 /// What the console remembers between runs. Never a secret.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
@@ -471,7 +338,7 @@ impl ConsoleApp {
         ui.add_space(Tokens::GAP);
         for view in View::ALL {
             let selected = self.prefs.view == view;
-            let shortcut = format!("Ctrl+{:?}", view.key()).replace("Num", "");
+            let shortcut = view.shortcut();
             let unavailable = view.area().and_then(|area| self.backend.unavailable(area));
             let item = ui.add_enabled(unavailable.is_none(), egui::Button::selectable(selected, view.title()));
             let item = match &unavailable {

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod csv_files;
 pub mod jobs;
+mod navigation;
 pub mod profile;
 pub mod profiles;
 mod screenshots;
