@@ -1,10 +1,34 @@
 //! `keydesk --demo --screenshots DIR`: shows each view in turn in the real window, waits
-//! until its data has loaded, saves what the window shows as `DIR/<view>.png`, and closes.
+//! until its data has loaded, saves what the window shows as `DIR/<view>.png`, then opens
+//! a keydesk server profile to show its login prompt (`DIR/login.png`), and closes.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::app::{Command, ConsoleApp, View};
+use super::profiles::Profile;
+
+/// One picture of the tour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    View(View),
+    /// A keydesk server profile opened for the first time: its password prompt. Nothing is
+    /// sent anywhere: the prompt comes before any connection.
+    Login,
+}
+
+impl Step {
+    fn all() -> impl Iterator<Item = Self> {
+        View::ALL.into_iter().map(Self::View).chain([Self::Login])
+    }
+
+    fn slug(self) -> &'static str {
+        match self {
+            Self::View(view) => view.slug(),
+            Self::Login => "login",
+        }
+    }
+}
 
 /// Frames to wait after the data of a view has loaded, so that layout settles.
 const SETTLE_FRAMES: u32 = 10;
@@ -23,9 +47,9 @@ impl Tour {
         Self { app, dir, next: 0, settled: 0, shot: None }
     }
 
-    fn save_png(&self, view: View, image: &egui::ColorImage) -> Result<PathBuf, String> {
+    fn save_png(&self, step: Step, image: &egui::ColorImage) -> Result<PathBuf, String> {
         std::fs::create_dir_all(&self.dir).map_err(|e| format!("{}: {e}", self.dir.display()))?;
-        let path = self.dir.join(format!("{}.png", view.slug()));
+        let path = self.dir.join(format!("{}.png", step.slug()));
         let file = std::fs::File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let [width, height] = image.size;
         let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), width as u32, height as u32);
@@ -41,21 +65,29 @@ impl Tour {
 impl eframe::App for Tour {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        let Some(&view) = View::ALL.get(self.next) else {
+        let Some(step) = Step::all().nth(self.next) else {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         };
-        if self.app.view() != view {
-            self.app.apply(Command::Show(view));
-            self.settled = 0;
+        match step {
+            Step::View(view) if self.app.view() != view => {
+                self.app.apply(Command::Show(view));
+                self.settled = 0;
+            }
+            Step::Login if !self.app.asking_for_secret() && !self.app.busy() => {
+                let url = "https://keys.example.com".to_owned();
+                self.app.apply(Command::OpenProfile(Profile::Remote { url, username: "mara".into(), ca_file: None }));
+                self.settled = 0;
+            }
+            _ => {}
         }
         self.app.ui(ui);
         let arrived = self.shot.as_ref().and_then(|slot| slot.lock().unwrap_or_else(PoisonError::into_inner).take());
         if let Some(image) = arrived {
-            match self.save_png(view, &image) {
+            match self.save_png(step, &image) {
                 Ok(path) => println!("saved {}", path.display()),
                 Err(error) => {
-                    eprintln!("cannot save the screenshot of {}: {error}", view.title());
+                    eprintln!("cannot save the screenshot {}: {error}", step.slug());
                     std::process::exit(1);
                 }
             }

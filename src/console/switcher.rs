@@ -30,6 +30,8 @@ struct Prompt {
     typed: String,
     error: Option<String>,
     task: Option<Connecting>,
+    /// Whether the field was given the keyboard focus (once, when the prompt opens).
+    focused: bool,
 }
 
 /// The profiles of this session, with `V` the state of a profile's views.
@@ -118,8 +120,15 @@ impl<V> Switcher<V> {
         Some(match result {
             Ok(Opened::Ready(backend, note)) => Ok(Switched { profile, backend, views: None, note: Some(note) }),
             Ok(Opened::NeedsSecret { prompt, reason }) => {
-                self.prompt =
-                    Some(Prompt { profile, label: prompt, reason, typed: String::new(), error: None, task: None });
+                self.prompt = Some(Prompt {
+                    profile,
+                    label: prompt,
+                    reason,
+                    typed: String::new(),
+                    error: None,
+                    task: None,
+                    focused: false,
+                });
                 return None;
             }
             Err(error) => Err(error),
@@ -139,6 +148,10 @@ impl<V> Switcher<V> {
             let field = ui
                 .add(egui::TextEdit::singleline(&mut prompt.typed).password(true).desired_width(300.0))
                 .labelled_by(label.id);
+            if !prompt.focused {
+                prompt.focused = true;
+                field.request_focus();
+            }
             if let Some(error) = &prompt.error {
                 ui.colored_label(super::theme::Tokens::ERROR, error);
             }
@@ -175,8 +188,15 @@ impl<V> Switcher<V> {
         }
         profile.forget_secret(&self.secrets);
         let reason = format!("{reason} Your views stay as they are.");
-        self.prompt =
-            Some(Prompt { profile, label: "Password", reason, typed: String::new(), error: None, task: None });
+        self.prompt = Some(Prompt {
+            profile,
+            label: "Password",
+            reason,
+            typed: String::new(),
+            error: None,
+            task: None,
+            focused: false,
+        });
     }
 
     /// Whether the console is asking for a secret (tests look for this).
