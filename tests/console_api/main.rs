@@ -179,3 +179,23 @@ async fn a_server_of_another_api_version_is_refused_before_the_login() {
     assert!(refused.to_string().contains("update one of them"), "{refused}");
     assert_eq!(logins.load(std::sync::atomic::Ordering::SeqCst), 0, "the password was never sent");
 }
+
+/// The database breaks under the running server: a call that needs the broken table answers
+/// 500 `failed` with a plain sentence, and the detail stays in the server's log.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_failure_answers_500_failed_without_its_detail() {
+    let w = world().await;
+    let mut client = ConsoleClient::new(&w.base).expect("client");
+    client.login("mara", "mara's long password").await.expect("login");
+    let raw = rusqlite::Connection::open(w.service.store().path()).expect("open");
+    raw.execute_batch("DROP TABLE telemetry").expect("drop");
+    let answer: Result<serde_json::Value, _> =
+        client.call(Method::POST, "telemetry", Some(&serde_json::json!({})), Retry::Read).await;
+    match answer {
+        Err(ConsoleClientError::Failed(message)) => {
+            assert_eq!(message, "keydesk could not complete this.");
+        }
+        other => panic!("expected 500 failed, got {other:?}"),
+    }
+    assert!(client.whoami().await.is_ok(), "the rest of the server still answers");
+}

@@ -90,3 +90,28 @@ async fn an_edition_the_reseller_did_not_buy_and_a_pool_too_small() {
     assert_eq!(w.pool(w.solo, keydesk::domain::reseller::Edition::Professional).left(), 10);
     assert!(w.outbox().is_empty());
 }
+
+/// Breaks the database under the running server: the outbox table goes, so the order's
+/// transaction (keys, pool count, customer mail) cannot commit.
+fn break_the_outbox(world: &World) {
+    let raw = rusqlite::Connection::open(world.service.store().path()).expect("open");
+    raw.execute_batch("DROP TABLE outbox").expect("drop");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_failure_answers_err_internal_with_http_500_and_generates_nothing() {
+    let world = World::start().await;
+    let left = world.pool(world.shop, keydesk::domain::reseller::Edition::Professional).left();
+    break_the_outbox(&world);
+    let reply = world.order(Method::Get, "2", &[("edition", "pro")]).await;
+    match reply {
+        Reply::Other { status, body } => {
+            assert_eq!(status, 500);
+            assert!(body.starts_with("ERR_INTERNAL "), "{body}");
+            assert!(body.contains("nothing was generated"), "{body}");
+        }
+        other => panic!("expected ERR_INTERNAL, got {other:?}"),
+    }
+    let pool = world.pool(world.shop, keydesk::domain::reseller::Edition::Professional);
+    assert_eq!(pool.left(), left, "the failed order took nothing from the pool");
+}
