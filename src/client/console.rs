@@ -124,8 +124,14 @@ impl ConsoleClient {
         if (200..300).contains(&status) {
             return serde_json::from_slice(&bytes).map_err(|_| ConsoleClientError::NotConsoleApi { status });
         }
-        let problem: Problem =
-            serde_json::from_slice(&bytes).map_err(|_| ConsoleClientError::NotConsoleApi { status })?;
+        let problem: Problem = serde_json::from_slice(&bytes).map_err(|_| match status {
+            // A proxy in front of a server that is down or restarting.
+            502..=504 => ConsoleClientError::Unreachable {
+                url: self.base.clone(),
+                detail: format!("HTTP {status}: the server behind the proxy is not answering"),
+            },
+            _ => ConsoleClientError::NotConsoleApi { status },
+        })?;
         Err(match (status, problem.error.as_str()) {
             (401, _) => ConsoleClientError::Unauthorized(problem.message),
             (403, _) => ConsoleClientError::Forbidden(problem.message),

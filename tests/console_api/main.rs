@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use axum::response::IntoResponse;
+
 use keydesk::backend::ResellerPools;
 use keydesk::client::console::{ConsoleClient, ConsoleClientError, Retry};
 use keydesk::domain::staff::Role;
@@ -198,4 +200,45 @@ async fn a_store_failure_answers_500_failed_without_its_detail() {
         other => panic!("expected 500 failed, got {other:?}"),
     }
     assert!(client.whoami().await.is_ok(), "the rest of the server still answers");
+}
+
+/// Behind a proxy that answers 503 once per path: a read is sent again and succeeds, a
+/// write is sent once and its 503 reported (a real HTTP server counting what arrives).
+#[tokio::test(flavor = "multi_thread")]
+async fn reads_are_retried_after_a_503_and_writes_never_are() {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    let seen: Arc<Mutex<HashMap<String, u32>>> = Arc::default();
+    let counter = seen.clone();
+    let flaky = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let counter = counter.clone();
+        async move {
+            let path = request.uri().path().to_owned();
+            let count = {
+                let mut all = counter.lock().expect("lock");
+                let count = all.entry(path.clone()).or_insert(0);
+                *count += 1;
+                *count
+            };
+            if count == 1 {
+                return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "busy").into_response();
+            }
+            let staff = serde_json::json!({"username": "mara", "role": "owner", "scope": null});
+            axum::Json(staff).into_response()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, flaky).await });
+    let client = ConsoleClient::new(&base).expect("client").with_token("t");
+    assert_eq!(client.whoami().await.expect("the read is retried").username, "mara");
+    let write: Result<serde_json::Value, _> =
+        client.call(Method::POST, "users", Some(&serde_json::json!({})), Retry::Write).await;
+    assert!(
+        matches!(&write, Err(ConsoleClientError::Unreachable { detail, .. }) if detail.contains("503")),
+        "{write:?}"
+    );
+    let counts = seen.lock().expect("lock").clone();
+    assert_eq!(counts.get("/console/v1/whoami"), Some(&2), "one retry for the read");
+    assert_eq!(counts.get("/console/v1/users"), Some(&1), "the write went once");
 }
