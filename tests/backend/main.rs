@@ -16,6 +16,8 @@ use keydesk::store::DataKey;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+#[path = "../support/people.rs"]
+mod people;
 #[path = "../support/server.rs"]
 mod server;
 

@@ -6,22 +6,13 @@ use keydesk::domain::license::{LicenseStatus, LicenseType, ProductKind, SeatLimi
 use keydesk::domain::reseller::{Edition, KeyOrder, ResellerId};
 use keydesk::domain::user::{UserId, UserStatus};
 use keydesk::service::Actor;
-use keydesk::service::accounts::Registration;
 use keydesk::service::import::UserRecord;
 use keydesk::store::{AuditQuery, GeneratorFields, LicenseQuery, ProductFields, TelemetryFilter, UserOrder};
 
 use super::Fixture;
+use super::people::registration;
 
 const CHARSET: &str = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-
-fn registration(name: &str) -> Registration {
-    Registration {
-        username: name.into(),
-        email: format!("{name}@example.com"),
-        password: "a long password".into(),
-        ..Registration::default()
-    }
-}
 
 fn order(owner: Option<&str>, seats: u32) -> NewLicenseOrder {
     NewLicenseOrder {

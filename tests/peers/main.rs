@@ -14,14 +14,17 @@ use keydesk::domain::endpoint::Capabilities;
 use keydesk::domain::license::{KeyState, LicenseStatus, LicenseType, ProductKind};
 use keydesk::domain::reseller::Edition;
 use keydesk::domain::user::UserStatus;
-use keydesk::service::accounts::Registration;
 use keydesk::service::{Actor, Service, SystemClock};
 use keydesk::store::{DataKey, GeneratorFields, LicenseQuery, ProductFields, Store, TelemetryFilter, UserOrder};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
+#[path = "../support/people.rs"]
+mod people;
 #[path = "../support/server.rs"]
 mod server;
+
+pub use people::registration;
 
 /// keydesk serving a database with one distributor (ACME, from 127.0.0.1) and an API key.
 pub struct Peer {
@@ -53,15 +56,6 @@ impl Peer {
 
     pub fn registration_url(&self) -> String {
         format!("{}{}", self.base, keydesk::server::TDRS_PATHS[0])
-    }
-}
-
-fn registration(name: &str) -> Registration {
-    Registration {
-        username: name.into(),
-        email: format!("{name}@example.com"),
-        password: "a long password".into(),
-        ..Registration::default()
     }
 }
 
