@@ -16,14 +16,21 @@ use keydesk::service::{Actor, Service, SystemClock};
 use keydesk::store::keyfile::{default_key_path, load_or_create};
 use keydesk::store::{DataKey, Store};
 
+/// What `keydesk --help` says after the options.
+const CONSOLE_HELP: &str = "\
+With no command, keydesk opens the console on the embedded database in your data directory
+(created on first start; its data key in the OS keyring). In the console, Settings > Profiles
+switches to another file, to a shared `keydesk serve` (staff login; the session kept in the
+OS keyring), or to a real Registration Server or license key server.
+
+`keydesk serve` runs the same backend for a team and for existing clients;
+`keydesk admin` creates distributors, products, API keys, resellers, pools and staff.
+`keydesk <command> --help` explains each.";
+
 /// keydesk: the desktop console and registration and licensing backend for software
 /// resellers and distributors.
-///
-/// With no command, keydesk opens the console on the embedded database in your data
-/// directory (created on first start; its data key in the OS keyring). `keydesk serve`
-/// runs the same backend as an HTTP server for a team and for existing clients.
 #[derive(Parser)]
-#[command(version, about, long_about = None)]
+#[command(version, about, long_about = None, after_help = CONSOLE_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -40,9 +47,11 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the Registration Server XML API and the license key API over HTTP (until SIGTERM or Ctrl-C).
+    /// Serve the Registration Server XML API, the license key API, the reseller keygen URL and the
+    /// console API over HTTP or HTTPS (until SIGTERM or Ctrl-C).
     Serve(ServeArgs),
-    /// Operator commands on a database: distributors, API keys, products, generators, releases, the outbox.
+    /// Operator commands on a database: distributors, API keys, products, generators, releases,
+    /// resellers and pools, staff, the outbox.
     Admin {
         #[command(flatten)]
         db: DbArgs,
