@@ -85,6 +85,10 @@ impl Backend for LocalBackend {
         true
     }
 
+    fn unavailable(&self, area: super::Area) -> Option<String> {
+        area.closed_to(self.role)
+    }
+
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {
         Ok(self.service.distributors(&self.actor()?)?)
     }

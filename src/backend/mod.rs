@@ -13,6 +13,7 @@ use crate::domain::generator::Generator;
 use crate::domain::license::{License, LicenseId, LicenseType, ProductKind};
 use crate::domain::product::{Product, ProductId};
 use crate::domain::reseller::{IssuedKeys, KeyOrder, Pool, Reseller, ResellerId};
+use crate::domain::staff::Role;
 use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::service::ServiceError;
@@ -155,6 +156,18 @@ pub enum Area {
 }
 
 impl Area {
+    /// Why a staff role has no use for this area, or `None` when it has. The service refuses
+    /// the role's calls there anyway (403); this only spares the person a view that can show
+    /// nothing.
+    pub fn closed_to(self, role: Role) -> Option<String> {
+        let open = match role {
+            Role::Owner => true,
+            Role::Distributor(_) => matches!(self, Self::Users | Self::Licenses),
+            Role::Reseller(_) => self == Self::KeyGeneration,
+        };
+        (!open).then(|| format!("Your role ({} staff) does not include {}.", role.kind(), self.name()))
+    }
+
     /// How the console names the area in a sentence.
     pub fn name(self) -> &'static str {
         match self {

@@ -19,7 +19,7 @@ use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
 use crate::domain::license::{License, LicenseId};
 use crate::domain::product::{Product, ProductId};
-use crate::domain::reseller::{Edition, IssuedKeys, KeyOrder, ResellerId};
+use crate::domain::reseller::{IssuedKeys, KeyOrder, ResellerId};
 use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::protocol::console::wire::{
@@ -66,21 +66,31 @@ pub struct RemoteBackend {
     runtime: tokio::runtime::Runtime,
 }
 
+/// A runtime and a client for `server`, with the session `token` when one is kept.
+fn connect(server: &RemoteServer, token: Option<&str>) -> BackendResult<(tokio::runtime::Runtime, ConsoleClient)> {
+    let runtime = super::blocking_runtime("keydesk-remote")?;
+    let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
+    let client = ConsoleClient::with_options(&server.url, &options)?;
+    Ok((
+        runtime,
+        match token {
+            Some(token) => client.with_token(token),
+            None => client,
+        },
+    ))
+}
+
 impl RemoteBackend {
     /// Logs in with a password; the session token is then [`RemoteBackend::token`].
     pub fn log_in(server: &RemoteServer, password: &str) -> BackendResult<Self> {
-        let runtime = super::blocking_runtime("keydesk-remote")?;
-        let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
-        let mut client = ConsoleClient::with_options(&server.url, &options)?;
+        let (runtime, mut client) = connect(server, None)?;
         let staff = runtime.block_on(client.login(&server.username, password))?;
         Ok(Self { client, staff, runtime })
     }
 
     /// Resumes a session from a kept token; `Unauthorized` when it has ended.
     pub fn resume(server: &RemoteServer, token: &str) -> BackendResult<Self> {
-        let runtime = super::blocking_runtime("keydesk-remote")?;
-        let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
-        let client = ConsoleClient::with_options(&server.url, &options)?.with_token(token);
+        let (runtime, client) = connect(server, Some(token))?;
         let staff = runtime.block_on(async {
             client.check_version().await?;
             client.whoami().await
@@ -90,26 +100,13 @@ impl RemoteBackend {
 
     /// Ends a kept session on the server without resuming it first (a removed profile).
     pub fn end_session(server: &RemoteServer, token: &str) -> BackendResult<()> {
-        let runtime = super::blocking_runtime("keydesk-remote")?;
-        let options = ClientOptions { ca_file: server.ca_file.clone(), ..ClientOptions::default() };
-        let mut client = ConsoleClient::with_options(&server.url, &options)?.with_token(token);
+        let (runtime, mut client) = connect(server, Some(token))?;
         Ok(runtime.block_on(client.logout())?)
     }
 
     /// The session token, to keep in the OS keyring.
     pub fn token(&self) -> Option<&str> {
         self.client.token()
-    }
-
-    /// Who the session belongs to and their role.
-    pub fn staff(&self) -> &StaffView {
-        &self.staff
-    }
-
-    /// Ends the session on the server.
-    pub fn log_out(mut self) -> BackendResult<()> {
-        let client = &mut self.client;
-        Ok(self.runtime.block_on(client.logout())?)
     }
 
     fn get<T: DeserializeOwned>(&self, path: &str) -> BackendResult<T> {
@@ -147,14 +144,10 @@ impl Backend for RemoteBackend {
     /// The views the session's role has; the server refuses the rest anyway (403), this
     /// only spares the person a view that can show nothing.
     fn unavailable(&self, area: Area) -> Option<String> {
-        let allowed = match self.staff.role.as_str() {
-            "owner" => true,
-            "distributor" => matches!(area, Area::Users | Area::Licenses),
-            "reseller" => area == Area::KeyGeneration,
-            _ => false,
-        };
-        (!allowed)
-            .then(|| format!("Your role on this server ({} staff) does not include {}.", self.staff.role, area.name()))
+        match self.staff.role() {
+            Some(role) => area.closed_to(role),
+            None => Some(format!("This server names a role ({}) this keydesk does not know.", self.staff.role)),
+        }
     }
 
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {
@@ -290,19 +283,11 @@ impl Backend for RemoteBackend {
     }
 
     fn issue_keys(&self, reseller: ResellerId, order: &KeyOrder) -> BackendResult<IssuedKeys> {
-        let request = KeyRequest {
-            reseller: reseller.0,
-            first_name: order.first_name.clone(),
-            last_name: order.last_name.clone(),
-            email: order.email.clone(),
-            quantity: order.quantity,
-            edition: order.edition.map(|e| e.code().to_owned()),
-            test_mode: order.test_mode,
-        };
-        let issued: IssuedView = self.post("keys", &request)?;
-        let edition = Edition::from_code(&issued.edition)
-            .ok_or_else(|| BackendError::Failed(format!("the server named an unknown edition {:?}", issued.edition)))?;
-        Ok(IssuedKeys { keys: issued.keys, edition, left: issued.left, mailed_to: issued.mailed_to })
+        let issued: IssuedView = self.post("keys", &KeyRequest::new(reseller, order))?;
+        let edition = issued.edition.clone();
+        issued
+            .into_issued()
+            .ok_or_else(|| BackendError::Failed(format!("the server named an unknown edition {edition:?}")))
     }
 
     fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {

@@ -56,7 +56,6 @@ pub fn router(service: Service, options: Options) -> Router {
         .route("/console/v1/login", axum::routing::post(console::login))
         .route("/console/v1/logout", axum::routing::post(console::logout))
         .route("/console/v1/whoami", axum::routing::get(console::whoami))
-        .route("/console/v1/keys", axum::routing::post(console::issue_keys))
         .merge(console::backend_routes())
         .route("/api/v1/{*endpoint}", axum::routing::any(keymanager::endpoint))
         .layer(axum::extract::DefaultBodyLimit::max(keymanager::MAX_BODY))

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::reseller::{Edition, IssuedKeys, KeyOrder, ResellerId};
 use crate::domain::staff::{Role, Staff};
 
 /// The version of the console API this build speaks; a client refuses another.
@@ -49,6 +50,18 @@ impl From<&Staff> for StaffView {
     }
 }
 
+impl StaffView {
+    /// The role it names, `None` for one this build does not know.
+    pub fn role(&self) -> Option<Role> {
+        match (self.role.as_str(), self.scope) {
+            ("owner", _) => Some(Role::Owner),
+            ("distributor", Some(id)) => Some(Role::Distributor(crate::domain::distributor::DistributorId(id))),
+            ("reseller", Some(id)) => Some(Role::Reseller(ResellerId(id))),
+            _ => None,
+        }
+    }
+}
+
 /// The answer to a login: the session token (shown this once) and who it belongs to.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
@@ -89,6 +102,37 @@ pub struct KeyRequest {
     pub test_mode: bool,
 }
 
+impl KeyRequest {
+    pub fn new(reseller: ResellerId, order: &KeyOrder) -> Self {
+        Self {
+            reseller: reseller.0,
+            first_name: order.first_name.clone(),
+            last_name: order.last_name.clone(),
+            email: order.email.clone(),
+            quantity: order.quantity,
+            edition: order.edition.map(|e| e.code().to_owned()),
+            test_mode: order.test_mode,
+        }
+    }
+
+    /// The reseller and the order; an edition other than `pro` or `ent` is refused.
+    pub fn into_order(self) -> Result<(ResellerId, KeyOrder), &'static str> {
+        let edition = match self.edition.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            None => None,
+            Some(code) => Some(Edition::from_code(code).ok_or("The edition is pro or ent.")?),
+        };
+        let order = KeyOrder {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+            quantity: self.quantity,
+            edition,
+            test_mode: self.test_mode,
+        };
+        Ok((ResellerId(self.reseller), order))
+    }
+}
+
 /// The keys made, the pool's remainder, and where the mail went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedView {
@@ -96,6 +140,25 @@ pub struct IssuedView {
     pub edition: String,
     pub left: u32,
     pub mailed_to: String,
+}
+
+impl From<IssuedKeys> for IssuedView {
+    fn from(issued: IssuedKeys) -> Self {
+        Self {
+            keys: issued.keys,
+            edition: issued.edition.code().to_owned(),
+            left: issued.left,
+            mailed_to: issued.mailed_to,
+        }
+    }
+}
+
+impl IssuedView {
+    /// The keys as the console holds them; `None` for an edition this build does not know.
+    pub fn into_issued(self) -> Option<IssuedKeys> {
+        let edition = Edition::from_code(&self.edition)?;
+        Some(IssuedKeys { keys: self.keys, edition, left: self.left, mailed_to: self.mailed_to })
+    }
 }
 
 /// `GET /console/v1/users`: a window of the users table.

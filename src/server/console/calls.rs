@@ -16,8 +16,8 @@ use crate::domain::license::LicenseId;
 use crate::domain::product::ProductId;
 use crate::domain::user::UserId;
 use crate::protocol::console::wire::{
-    Count, KeyImport, KeyImportReport, LicenseActionRequest, LicensesWindow, NewUser, STOCK_PER_REQUEST, SmtpRelay,
-    UserImport, UserSearch, UsersWindow,
+    Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest, LicensesWindow, NewUser,
+    STOCK_PER_REQUEST, SmtpRelay, UserImport, UserSearch, UsersWindow,
 };
 use crate::server::AppState;
 use crate::store::{AuditQuery, GeneratorFields, LicenseQuery, ProductFields, TelemetryFilter};
@@ -273,6 +273,19 @@ pub(super) async fn resellers(State(s): State<AppState>, h: HeaderMap) -> Respon
     as_session(s, h, |b| b.resellers()).await
 }
 
+/// `POST keys`: keys for a reseller's customer, as the session's role allows.
+pub(super) async fn issue_keys(
+    State(s): State<AppState>,
+    h: HeaderMap,
+    json: Result<Json<KeyRequest>, JsonRejection>,
+) -> Response {
+    with_body(s, h, json, |b, request: KeyRequest| {
+        let (reseller, order) = request.into_order().map_err(|refused| BackendError::Refused(refused.into()))?;
+        b.issue_keys(reseller, &order).map(IssuedView::from)
+    })
+    .await
+}
+
 pub(super) async fn outbox(State(s): State<AppState>, h: HeaderMap) -> Response {
     as_session(s, h, |b| b.outbox()).await
 }
@@ -340,6 +353,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/console/v1/generators", get(generators).post(create_generator))
         .route("/console/v1/contracts/{id}/rights", put(set_contract_rights))
         .route("/console/v1/resellers", get(resellers))
+        .route("/console/v1/keys", post(issue_keys))
         .route("/console/v1/mail", get(outbox))
         .route("/console/v1/mail/deliver", post(deliver_mail))
         .route("/console/v1/mail/{id}/resend", post(resend_mail))

@@ -11,30 +11,23 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use crate::domain::reseller::{Edition, KeyOrder, ResellerId};
+use crate::backend::BackendError;
 use crate::domain::staff::{SESSION_HOURS, Staff};
-use crate::protocol::console::wire::{
-    API_VERSION, IssuedView, KeyRequest, Login, Problem, Session, StaffView, Version,
-};
+use crate::protocol::console::wire::{API_VERSION, Login, Problem, Session, StaffView, Version};
 use crate::service::ServiceError;
 
 pub(super) fn problem(status: StatusCode, error: &str, message: impl Into<String>) -> Response {
     (status, Json(Problem { error: error.to_owned(), message: message.into() })).into_response()
 }
 
-/// The refusal for a service error, with its HTTP status.
+/// The refusal for a service error, with its HTTP status: the backend's mapping, except that
+/// a failed login reads exactly as an unknown session (401), so nothing tells which part was wrong.
 pub(super) fn refusal(error: ServiceError) -> Response {
-    match error {
-        ServiceError::SessionInvalid | ServiceError::WrongPassword => {
-            problem(StatusCode::UNAUTHORIZED, "unauthorized", "Log in again: the session is unknown, expired or ended.")
-        }
-        ServiceError::AccessDenied => problem(StatusCode::FORBIDDEN, "forbidden", "Your role does not allow this."),
-        ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => {
-            tracing::error!(%error, "console request failed inside keydesk");
-            problem(StatusCode::INTERNAL_SERVER_ERROR, "failed", "keydesk could not complete this.")
-        }
-        refused => problem(StatusCode::UNPROCESSABLE_ENTITY, "refused", refused.to_string()),
-    }
+    let error = match error {
+        ServiceError::WrongPassword => ServiceError::SessionInvalid,
+        other => other,
+    };
+    calls::backend_refusal(BackendError::from(error))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -89,48 +82,6 @@ pub(super) async fn logout(State(state): State<AppState>, headers: HeaderMap) ->
     let service = state.service.clone();
     match tokio::task::spawn_blocking(move || service.staff_logout(&token)).await {
         Ok(Ok(())) => StatusCode::NO_CONTENT.into_response(),
-        Ok(Err(error)) => refusal(error),
-        Err(_) => refusal(ServiceError::TaskFailed),
-    }
-}
-
-/// `POST /console/v1/keys`: keys for a reseller's customer, as the session's role allows.
-pub(super) async fn issue_keys(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Option<Json<KeyRequest>>,
-) -> Response {
-    let staff = match session(&state, &headers).await {
-        Ok(staff) => staff,
-        Err(refused) => return refused,
-    };
-    let Some(Json(request)) = body else {
-        return problem(StatusCode::BAD_REQUEST, "refused", "Send the order as JSON.");
-    };
-    let edition = match request.edition.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-        None => None,
-        Some(code) => match Edition::from_code(code) {
-            Some(edition) => Some(edition),
-            None => return problem(StatusCode::UNPROCESSABLE_ENTITY, "refused", "The edition is pro or ent."),
-        },
-    };
-    let order = KeyOrder {
-        first_name: request.first_name,
-        last_name: request.last_name,
-        email: request.email,
-        quantity: request.quantity,
-        edition,
-        test_mode: request.test_mode,
-    };
-    let (service, reseller) = (state.service.clone(), ResellerId(request.reseller));
-    match tokio::task::spawn_blocking(move || service.issue_keys_as(staff.role, reseller, &order)).await {
-        Ok(Ok(issued)) => Json(IssuedView {
-            keys: issued.keys,
-            edition: issued.edition.code().to_owned(),
-            left: issued.left,
-            mailed_to: issued.mailed_to,
-        })
-        .into_response(),
         Ok(Err(error)) => refusal(error),
         Err(_) => refusal(ServiceError::TaskFailed),
     }
