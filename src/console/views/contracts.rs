@@ -1,7 +1,7 @@
 //! Contracts: resellers and their pools (bought, used, left) and each pool's Contracts API
 //! flags.
 
-use super::finished;
+use super::{Fetch, finished};
 use crate::backend::{BackendResult, ResellerPools};
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -10,32 +10,27 @@ use crate::console::theme::Tokens;
 #[derive(Default)]
 pub struct ContractsView {
     resellers: Vec<ResellerPools>,
-    loaded: bool,
-    loading: Option<Task<BackendResult<Vec<ResellerPools>>>>,
+    loading: Fetch<Vec<ResellerPools>>,
     action: Option<Task<BackendResult<()>>>,
 }
 
 impl ContractsView {
     pub fn refresh(&mut self) {
-        self.loaded = false;
+        self.loading.again();
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(resellers) = finished(&mut self.loading, env.status) {
+        if let Some(resellers) = self.loading.finished(env.status) {
             self.resellers = resellers;
         }
         if let Some(()) = finished(&mut self.action, env.status) {
             env.status.info("Contracts API rights changed.");
-            self.loaded = false;
+            self.loading.again();
         }
-        if !self.loaded && self.loading.is_none() {
-            self.loaded = true;
-            let backend = env.backend.clone();
-            self.loading = Some(env.jobs.run(ui.ctx(), move || backend.resellers()));
-        }
+        self.loading.start(env, ui.ctx(), |backend| backend.resellers());
         ui.heading(format!("Resellers ({})", self.resellers.len()));
         if self.resellers.is_empty() {
-            ui.label(if self.loading.is_some() {
+            ui.label(if self.loading.running() {
                 "Loading…"
             } else {
                 "No resellers yet: `keydesk admin reseller add`, then `keydesk admin pool add`."

@@ -1,7 +1,7 @@
 //! Key generation by hand: for a reseller's customer from one of its pools (the same call
 //! as the keygen URL), or available stock of a product in bulk, with progress and cancel.
 
-use super::{finished, labelled_edit};
+use super::{Fetch, finished, labelled_edit};
 use crate::backend::{Area, BackendResult, ResellerPools};
 use crate::console::app::Env;
 use crate::console::jobs::{Progress, Task};
@@ -45,8 +45,7 @@ pub struct KeygenView {
     mode: Mode,
     resellers: Vec<ResellerPools>,
     products: Vec<Product>,
-    loaded: bool,
-    loading: Option<Task<BackendResult<Catalog>>>,
+    loading: Fetch<Catalog>,
     order: OrderForm,
     issuing: Option<Task<BackendResult<IssuedKeys>>>,
     issued: Option<IssuedKeys>,
@@ -57,7 +56,7 @@ pub struct KeygenView {
 
 impl KeygenView {
     pub fn refresh(&mut self) {
-        self.loaded = false;
+        self.loading.again();
     }
 
     fn pool_left(&self) -> Option<(u32, u32)> {
@@ -67,7 +66,7 @@ impl KeygenView {
     }
 
     fn poll(&mut self, env: &mut Env<'_>) {
-        if let Some((resellers, products)) = finished(&mut self.loading, env.status) {
+        if let Some((resellers, products)) = self.loading.finished(env.status) {
             if self.order.reseller.is_none() {
                 self.order.reseller = resellers.first().map(|r| r.reseller.id);
             }
@@ -83,7 +82,7 @@ impl KeygenView {
                 issued.left
             ));
             self.issued = Some(issued);
-            self.loaded = false;
+            self.loading.again();
         }
         if let Some(job) = &self.stock
             && let Some(result) = job.task.take()
@@ -109,18 +108,14 @@ impl KeygenView {
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
         let ctx = ui.ctx().clone();
         self.poll(env);
-        if !self.loaded && self.loading.is_none() {
-            self.loaded = true;
-            let backend = env.backend.clone();
-            self.loading = Some(env.jobs.run(&ctx, move || {
-                // Reseller staff and peers without products still generate for customers.
-                let products = match backend.unavailable(Area::Products) {
-                    None => backend.products()?,
-                    Some(_) => Vec::new(),
-                };
-                Ok((backend.resellers()?, products))
-            }));
-        }
+        self.loading.start(env, &ctx, |backend| {
+            // Reseller staff and peers without products still generate for customers.
+            let products = match backend.unavailable(Area::Products) {
+                None => backend.products()?,
+                Some(_) => Vec::new(),
+            };
+            Ok((backend.resellers()?, products))
+        });
         let stock = env.backend.unavailable(Area::Products).is_none();
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.mode, Mode::ResellerPool, "For a reseller's customer");
@@ -140,7 +135,7 @@ impl KeygenView {
 
     fn order_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
         if self.resellers.is_empty() {
-            ui.label(if self.loading.is_some() {
+            ui.label(if self.loading.running() {
                 "Loading…"
             } else {
                 "No resellers yet: add one with `keydesk admin reseller add` and give it a pool."

@@ -21,6 +21,49 @@ pub fn finished<T>(
     result.map_err(|error| status.backend_error(&error)).ok()
 }
 
+/// A read a view makes once, then again only when asked (a refresh, a change the view made):
+/// never once per frame, whatever the answer was. A refusal goes to the status line.
+pub struct Fetch<T> {
+    wanted: bool,
+    task: Option<crate::console::jobs::Task<crate::backend::BackendResult<T>>>,
+}
+
+impl<T> Default for Fetch<T> {
+    fn default() -> Self {
+        Self { wanted: true, task: None }
+    }
+}
+
+impl<T: Send + 'static> Fetch<T> {
+    /// Reads again, once the read under way (if any) is done.
+    pub fn again(&mut self) {
+        self.wanted = true;
+    }
+
+    /// Starts `call` off the UI thread when a read is wanted and none is running.
+    pub fn start(
+        &mut self,
+        env: &crate::console::app::Env<'_>,
+        ctx: &egui::Context,
+        call: impl FnOnce(&dyn crate::backend::Backend) -> crate::backend::BackendResult<T> + Send + 'static,
+    ) {
+        if self.wanted && self.task.is_none() {
+            self.wanted = false;
+            let backend = env.backend.clone();
+            self.task = Some(env.jobs.run(ctx, move || call(backend.as_ref())));
+        }
+    }
+
+    /// The answer, once it has come.
+    pub fn finished(&mut self, status: &mut crate::console::app::Status) -> Option<T> {
+        finished(&mut self.task, status)
+    }
+
+    pub fn running(&self) -> bool {
+        self.task.is_some()
+    }
+}
+
 /// What a table shows in place of its rows when its window could not be read. An ended
 /// session also goes to the status line, which brings the login back.
 pub fn table_problem(error: &crate::backend::BackendError, status: &mut crate::console::app::Status) -> String {

@@ -1,6 +1,6 @@
 //! Outbox: queued, sent and failed mails; read one; queue it again.
 
-use super::finished;
+use super::{Fetch, finished};
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -10,31 +10,26 @@ use crate::store::{OutboxEntry, OutboxState};
 #[derive(Default)]
 pub struct OutboxView {
     mails: Vec<OutboxEntry>,
-    loaded: bool,
-    loading: Option<Task<BackendResult<Vec<OutboxEntry>>>>,
+    loading: Fetch<Vec<OutboxEntry>>,
     selected: Option<i64>,
     action: Option<Task<BackendResult<()>>>,
 }
 
 impl OutboxView {
     pub fn refresh(&mut self) {
-        self.loaded = false;
+        self.loading.again();
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(mut mails) = finished(&mut self.loading, env.status) {
+        if let Some(mut mails) = self.loading.finished(env.status) {
             mails.reverse();
             self.mails = mails;
         }
         if let Some(()) = finished(&mut self.action, env.status) {
             env.status.info("The mail is queued again.");
-            self.loaded = false;
+            self.loading.again();
         }
-        if !self.loaded && self.loading.is_none() {
-            self.loaded = true;
-            let backend = env.backend.clone();
-            self.loading = Some(env.jobs.run(ui.ctx(), move || backend.outbox()));
-        }
+        self.loading.start(env, ui.ctx(), |backend| backend.outbox());
         let count = |state| self.mails.iter().filter(|m| m.state == state).count();
         ui.heading(format!(
             "Outbox: {} queued, {} sent, {} failed",
@@ -43,7 +38,7 @@ impl OutboxView {
             count(OutboxState::Failed)
         ));
         if self.mails.is_empty() {
-            ui.label(if self.loading.is_some() { "Loading…" } else { "No mail yet." });
+            ui.label(if self.loading.running() { "Loading…" } else { "No mail yet." });
             return;
         }
         if let Some(mail) = self.selected.and_then(|id| self.mails.iter().find(|m| m.id == id)).cloned() {

@@ -4,7 +4,7 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::{finished, labelled_edit};
+use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -97,8 +97,7 @@ type Catalog = (Vec<Product>, Vec<Generator>);
 pub struct ProductsView {
     products: Vec<Product>,
     generators: Vec<Generator>,
-    loaded: bool,
-    loading: Option<Task<BackendResult<Catalog>>>,
+    loading: Fetch<Catalog>,
     selected: Option<ProductId>,
     name: String,
     description: String,
@@ -111,11 +110,11 @@ pub struct ProductsView {
 
 impl ProductsView {
     pub fn refresh(&mut self) {
-        self.loaded = false;
+        self.loading.again();
     }
 
     fn poll(&mut self, env: &mut Env<'_>) {
-        if let Some((products, generators)) = finished(&mut self.loading, env.status) {
+        if let Some((products, generators)) = self.loading.finished(env.status) {
             self.products = products;
             self.generators = generators;
         }
@@ -131,18 +130,14 @@ impl ProductsView {
         }
         if let Some(message) = finished(&mut self.action, env.status) {
             env.status.info(message);
-            self.loaded = false;
+            self.loading.again();
         }
     }
 
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
         let ctx = ui.ctx().clone();
         self.poll(env);
-        if !self.loaded && self.loading.is_none() {
-            self.loaded = true;
-            let backend = env.backend.clone();
-            self.loading = Some(env.jobs.run(&ctx, move || Ok((backend.products()?, backend.generators()?))));
-        }
+        self.loading.start(env, &ctx, |backend| Ok((backend.products()?, backend.generators()?)));
         egui::Panel::right("product_forms").default_size(Tokens::DETAIL_WIDTH + 40.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 self.new_product(ui, env);
@@ -158,7 +153,7 @@ impl ProductsView {
     fn list(&mut self, ui: &mut egui::Ui) {
         ui.heading(format!("Products ({})", self.products.len()));
         if self.products.is_empty() {
-            ui.label(if self.loading.is_some() { "Loading…" } else { "No products yet. Create one on the right." });
+            ui.label(if self.loading.running() { "Loading…" } else { "No products yet. Create one on the right." });
             return;
         }
         egui::ScrollArea::vertical().show(ui, |ui| {

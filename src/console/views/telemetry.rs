@@ -3,7 +3,7 @@
 
 use egui_plot::{Line, Plot};
 
-use super::{finished, labelled_edit};
+use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -19,7 +19,7 @@ pub struct TelemetryView {
     red_only: bool,
     shown: Option<(Option<ProductId>, String, bool)>,
     products: Vec<Product>,
-    products_task: Option<Task<BackendResult<Vec<Product>>>>,
+    products_fetch: Fetch<Vec<Product>>,
     records: Vec<TelemetryRecord>,
     loading: Option<Task<BackendResult<Vec<TelemetryRecord>>>>,
 }
@@ -33,13 +33,10 @@ impl TelemetryView {
         if let Some(records) = finished(&mut self.loading, env.status) {
             self.records = records;
         }
-        if let Some(products) = finished(&mut self.products_task, env.status) {
+        if let Some(products) = self.products_fetch.finished(env.status) {
             self.products = products;
         }
-        if self.products.is_empty() && self.products_task.is_none() && self.shown.is_none() {
-            let backend = env.backend.clone();
-            self.products_task = Some(env.jobs.run(ui.ctx(), move || backend.products()));
-        }
+        self.products_fetch.start(env, ui.ctx(), |backend| backend.products());
         ui.horizontal(|ui| {
             let label = ui.label("Product");
             let current = self

@@ -6,7 +6,7 @@ mod forms;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{finished, labelled_edit};
+use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::app::Env;
 use crate::console::jobs::Task;
@@ -54,9 +54,7 @@ pub struct LicensesView {
     window: RowWindow<License>,
     fetching: Option<(Filters, Task<BackendResult<Window<License>>>)>,
     products: Vec<Product>,
-    products_task: Option<Task<BackendResult<Vec<Product>>>>,
-    /// Asked once per refresh, even when there are none or the profile has no products.
-    products_asked: bool,
+    products_fetch: Fetch<Vec<Product>>,
     selected: Option<License>,
     activations: Vec<ActivationRow>,
     activations_task: Option<Task<BackendResult<Vec<ActivationRow>>>>,
@@ -116,7 +114,7 @@ impl LicensesView {
     pub fn refresh(&mut self) {
         self.shown = None;
         self.products.clear();
-        self.products_asked = false;
+        self.products_fetch.again();
         if let Some(license) = &self.selected {
             self.load_activations_for = Some(license.id);
         }
@@ -153,7 +151,7 @@ impl LicensesView {
             }
             self.shown = Some(filters);
         }
-        if let Some(products) = finished(&mut self.products_task, env.status) {
+        if let Some(products) = self.products_fetch.finished(env.status) {
             self.products = products;
         }
         if let Some(rows) = finished(&mut self.activations_task, env.status) {
@@ -176,10 +174,9 @@ impl LicensesView {
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
         let ctx = ui.ctx().clone();
         self.poll(env);
-        if !self.products_asked && env.backend.unavailable(crate::backend::Area::Products).is_none() {
-            self.products_asked = true;
-            let backend = env.backend.clone();
-            self.products_task = Some(env.jobs.run(&ctx, move || backend.products()));
+        // A profile without products (a Registration Server, distributor staff) filters without them.
+        if env.backend.unavailable(crate::backend::Area::Products).is_none() {
+            self.products_fetch.start(env, &ctx, |backend| backend.products());
         }
         if let Some(id) = self.load_activations_for.take() {
             let backend = env.backend.clone();

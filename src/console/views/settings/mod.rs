@@ -1,7 +1,7 @@
 //! Settings: the profiles and switching between them, mail, the theme, and the keyboard
 //! shortcuts.
 
-use super::{finished, labelled_edit};
+use super::{Fetch, finished, labelled_edit};
 use crate::backend::{Area, BackendResult};
 use crate::console::app::{Command, Env, Prefs};
 use crate::console::jobs::Task;
@@ -17,9 +17,7 @@ pub struct SettingsView {
     relay_url: String,
     relay_from: String,
     sender: Option<Option<String>>,
-    sender_task: Option<Task<BackendResult<Option<String>>>>,
-    /// Asked once until the relay changes, even when the answer is a refusal (not every frame).
-    sender_asked: bool,
+    sender_fetch: Fetch<Option<String>>,
     action: Option<Task<BackendResult<String>>>,
 }
 
@@ -61,24 +59,20 @@ impl SettingsView {
     /// reaches eframe's storage. Queued mail goes out through it every 30 s from the console
     /// (a local file) or every 5 s from the server (a keydesk server profile).
     fn mail(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(sender) = finished(&mut self.sender_task, env.status) {
+        if let Some(sender) = self.sender_fetch.finished(env.status) {
             self.sender = Some(sender);
         }
         if let Some(message) = finished(&mut self.action, env.status) {
             env.status.info(message);
             self.sender = None;
-            self.sender_asked = false;
+            self.sender_fetch.again();
         }
-        if !self.sender_asked {
-            self.sender_asked = true;
-            let backend = env.backend.clone();
-            self.sender_task = Some(env.jobs.run(ui.ctx(), move || backend.smtp_sender()));
-        }
+        self.sender_fetch.start(env, ui.ctx(), |backend| backend.smtp_sender());
         ui.heading("Mail");
         match &self.sender {
             Some(Some(from)) => ui.label(format!("Queued mail goes out through the saved SMTP relay, from {from}.")),
             Some(None) => ui.label("No SMTP relay: mail stays queued in the Outbox."),
-            None if self.sender_task.is_some() => ui.spinner(),
+            None if self.sender_fetch.running() => ui.spinner(),
             None => ui.label("The saved relay could not be read (the status line says why)."),
         };
         ui.horizontal(|ui| {

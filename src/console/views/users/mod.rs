@@ -7,7 +7,7 @@ mod forms;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::finished;
+use super::{Fetch, finished};
 
 use crate::backend::BackendResult;
 use crate::console::app::Env;
@@ -66,9 +66,7 @@ pub struct UsersView {
     problem: Option<String>,
     focus_search: bool,
     distributors: Vec<Distributor>,
-    distributors_task: Option<Task<BackendResult<Vec<Distributor>>>>,
-    /// Asked once per refresh, even when the answer is empty or refused (no asking every frame).
-    distributors_asked: bool,
+    distributors_fetch: Fetch<Vec<Distributor>>,
     selected: Option<UserId>,
     detail: Option<UserOverview>,
     detail_task: Option<Task<BackendResult<UserOverview>>>,
@@ -89,7 +87,7 @@ impl UsersView {
     pub fn refresh(&mut self) {
         self.shown = None;
         self.distributors.clear();
-        self.distributors_asked = false;
+        self.distributors_fetch.again();
         if let Some(id) = self.selected {
             self.selected = None;
             self.select(id);
@@ -149,7 +147,7 @@ impl UsersView {
                 }
             }
         }
-        if let Some(all) = finished(&mut self.distributors_task, env.status) {
+        if let Some(all) = self.distributors_fetch.finished(env.status) {
             if self.register.distributor.is_none() {
                 self.register.distributor = all.iter().find(|d| d.is_default).or(all.first()).map(|d| d.id);
             }
@@ -171,11 +169,7 @@ impl UsersView {
     pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
         let ctx = ui.ctx().clone();
         self.poll(env);
-        if !self.distributors_asked {
-            self.distributors_asked = true;
-            let backend = env.backend.clone();
-            self.distributors_task = Some(env.jobs.run(&ctx, move || backend.distributors()));
-        }
+        self.distributors_fetch.start(env, &ctx, |backend| backend.distributors());
         let wanted = self.wanted();
         if self.shown.as_ref() != Some(&wanted) && self.fetching.as_ref().is_none_or(|(s, _)| *s != wanted) {
             self.fetching = None;
