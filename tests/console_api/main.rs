@@ -242,3 +242,29 @@ async fn reads_are_retried_after_a_503_and_writes_never_are() {
     assert_eq!(counts.get("/console/v1/whoami"), Some(&2), "one retry for the read");
     assert_eq!(counts.get("/console/v1/users"), Some(&1), "the write went once");
 }
+
+/// Bodies and queries that are not a call's, after the session is known: 413 for a body over
+/// the limit, 415 for one that is not JSON, 400 for a query of the wrong shape, each a problem.
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_bodies_non_json_bodies_and_bad_queries_are_told_apart() {
+    let w = world().await;
+    let mut client = ConsoleClient::new(&w.base).expect("client");
+    client.login("mara", "mara's long password").await.expect("login");
+    let token = client.token().expect("token").to_owned();
+    let http = reqwest::Client::new();
+    let url = |path: &str| format!("{}/console/v1/{path}", w.base);
+    let huge = format!("{{\"distributor\": 1, \"records\": [], \"pad\": \"{}\"}}", "x".repeat(9 * 1024 * 1024));
+    let answers = [
+        http.post(url("users/import")).bearer_auth(&token).header("content-type", "application/json").body(huge),
+        http.post(url("users")).bearer_auth(&token).header("content-type", "text/plain").body("alice"),
+        http.get(url("users?limit=many")).bearer_auth(&token),
+    ];
+    let mut statuses = Vec::new();
+    for request in answers {
+        let response = request.send().await.expect("send");
+        statuses.push(response.status().as_u16());
+        let problem: keydesk::protocol::console::wire::Problem = response.json().await.expect("a problem");
+        assert_eq!(problem.error, "refused");
+    }
+    assert_eq!(statuses, vec![413, 415, 400]);
+}
