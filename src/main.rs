@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use keydesk::backend::LocalBackend;
+use keydesk::domain::webhook::WebhookReach;
 use keydesk::service::delivery::Relay;
 use keydesk::service::{Actor, Service, SystemClock};
 use keydesk::store::keyfile::{default_key_path, load_or_create};
@@ -98,6 +99,19 @@ struct ServeArgs {
     /// are then imported on verify and activate (code 206).
     #[arg(long, env = "KEYDESK_ENVATO_TOKEN", hide_env_values = true)]
     envato_token: Option<String>,
+    /// A reverse proxy (nginx, Caddy) in front of keydesk, by address; repeat for several.
+    /// Requests from it are taken to come from the address it names in X-Forwarded-For or
+    /// Forwarded, so allowed addresses, blocklists and login throttles see the real client.
+    /// Without it those headers are ignored: anyone can send them.
+    #[arg(long = "trusted-proxy", value_name = "ADDR")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+    /// Let queued assignments post their webhooks to loopback, private and link-local
+    /// addresses too (a shop whose receiver is on the LAN). Off: public addresses only.
+    #[arg(long)]
+    allow_private_webhooks: bool,
+    /// Connections served at once; more wait in the listen backlog until one closes.
+    #[arg(long, default_value_t = keydesk::server::Limits::default().max_connections)]
+    max_connections: usize,
     /// Envato's API root (for a proxy or a test double).
     #[arg(long, default_value = keydesk::client::envato::ENVATO_API)]
     envato_api_url: String,
@@ -105,7 +119,8 @@ struct ServeArgs {
 
 fn default_db_path() -> anyhow::Result<PathBuf> {
     let dir = dirs::data_dir().context("no data directory for this user; pass --db FILE")?.join("keydesk");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    keydesk::store::private_files::create_private_dir(&dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(dir.join("keydesk.sqlite"))
 }
 
@@ -208,14 +223,20 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             None => None,
         };
         tokio::spawn(keydesk::server::deliver_mail_forever(service.clone(), relay, Duration::from_secs(5)));
-        tokio::spawn(keydesk::server::run_jobs_forever(service.clone(), Duration::from_secs(1)));
+        let reach = if args.allow_private_webhooks { WebhookReach::AnyAddress } else { WebhookReach::PublicOnly };
+        tokio::spawn(keydesk::server::run_jobs_forever(service.clone(), reach, Duration::from_secs(1)));
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let address = listener.local_addr()?;
         tracing::info!(%address, scheme, db = %service.store().path().display(), "keydesk serving");
-        let options = keydesk::server::Options { envato };
+        let options = keydesk::server::Options {
+            envato,
+            limits: keydesk::server::Limits { max_connections: args.max_connections.max(1), ..Default::default() },
+            trusted_proxies: keydesk::server::TrustedProxies::new(args.trusted_proxies.iter().copied()),
+            webhooks: reach,
+        };
         let shutdown = keydesk::server::shutdown_signal();
         match &tls {
             Some(tls) => keydesk::server::serve_tls_with(listener, tls, service, options, shutdown).await?,

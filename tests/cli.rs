@@ -1,19 +1,17 @@
 //! The `keydesk` binary as an operator uses it: `admin distributor add`, then `serve`,
 //! a request over HTTP, and a clean stop on SIGTERM.
 
-use std::io::{BufRead, BufReader};
+#[path = "support/process.rs"]
+mod process;
+
 use std::process::{Command, Stdio};
+
+use process::{keydesk, serve};
 
 use keydesk::client::console::{ClientOptions, ConsoleClient, ConsoleClientError};
 use keydesk::client::tdrs::TdrsClient;
 use keydesk::protocol::tdrs::reply::Reply;
 use keydesk::protocol::tdrs::request::Request;
-
-fn keydesk() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_keydesk"));
-    command.env_remove("KEYDESK_DATA_KEY").env("RUST_LOG", "info");
-    command
-}
 
 #[test]
 fn help_explains_the_commands() {
@@ -39,36 +37,6 @@ fn a_bad_distributor_code_is_explained() {
         .expect("run");
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("exactly 4 characters"));
-}
-
-/// Starts `keydesk serve` on a free port; the child, its log lines, and its address.
-fn serve(db: &std::path::Path, extra: &[&str]) -> (std::process::Child, std::sync::mpsc::Receiver<String>, String) {
-    let mut child = keydesk()
-        .args(["serve", "--db"])
-        .arg(db)
-        .args(["--listen", "127.0.0.1:0"])
-        .args(extra)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("serve");
-    // Read the log on a thread, so that a server that never starts fails the test instead of hanging it.
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let wait = std::time::Duration::from_secs(30);
-    let address = loop {
-        let line = rx.recv_timeout(wait).expect("the server logs its address within 30 s");
-        if let Some(rest) = line.split("address=").nth(1) {
-            break rest.split_whitespace().next().expect("address").to_owned();
-        }
-    };
-    (child, rx, address)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use crate::service::import::UserRecord;
+use crate::store::private_files::create_private;
 
 /// The columns of a users file, in order.
 pub const USER_COLUMNS: [&str; 6] = ["username", "email", "reference", "department", "language", "status"];
@@ -22,6 +23,24 @@ pub enum CsvError {
 impl From<CsvError> for crate::backend::BackendError {
     fn from(error: CsvError) -> Self {
         Self::Refused(error.to_string())
+    }
+}
+
+/// What a spreadsheet takes for the start of a formula (and tab and CR, which some strip
+/// first). A cell that starts with one is written behind a `'`, so opening an export in a
+/// spreadsheet never runs what a customer typed as their name; reading strips it again.
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A value as written to a cell.
+fn cell(value: &str) -> String {
+    if value.starts_with(FORMULA_STARTS) { format!("'{value}") } else { value.to_owned() }
+}
+
+/// A cell as read back: [`cell`] undone.
+fn uncell(value: &str) -> &str {
+    match value.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => value,
     }
 }
 
@@ -48,7 +67,7 @@ pub fn read_users(path: &Path) -> Result<Vec<UserRecord>, CsvError> {
     for (index, row) in reader.records().enumerate() {
         let row =
             row.map_err(|e| CsvError::Format { path: shown.clone(), record: index + 1, detail: e.to_string() })?;
-        let field = |at: Option<usize>| at.and_then(|i| row.get(i)).unwrap_or_default().to_owned();
+        let field = |at: Option<usize>| uncell(at.and_then(|i| row.get(i)).unwrap_or_default()).to_owned();
         records.push(UserRecord {
             username: field(Some(username)),
             email: field(Some(email)),
@@ -65,13 +84,12 @@ pub fn read_users(path: &Path) -> Result<Vec<UserRecord>, CsvError> {
 pub fn write_users(path: &Path, records: &[UserRecord]) -> Result<(), CsvError> {
     let shown = path.display().to_string();
     let format = |e: csv::Error| CsvError::Format { path: shown.clone(), record: 0, detail: e.to_string() };
-    let file = std::fs::File::create(path).map_err(io(path))?;
+    let file = create_private(path).map_err(io(path))?;
     let mut writer = csv::Writer::from_writer(file);
     writer.write_record(USER_COLUMNS).map_err(format)?;
     for r in records {
-        writer
-            .write_record([&r.username, &r.email, &r.reference, &r.department, &r.language, &r.status])
-            .map_err(format)?;
+        let row = [&r.username, &r.email, &r.reference, &r.department, &r.language, &r.status];
+        writer.write_record(row.map(|value| cell(value))).map_err(format)?;
     }
     writer.flush().map_err(io(path))
 }
@@ -92,7 +110,7 @@ pub fn read_keys(path: &Path) -> Result<Vec<String>, CsvError> {
             column = at;
             continue;
         }
-        if let Some(key) = row.get(column).filter(|k| !k.is_empty()) {
+        if let Some(key) = row.get(column).map(uncell).filter(|k| !k.is_empty()) {
             keys.push(key.to_owned());
         }
     }
@@ -103,11 +121,11 @@ pub fn read_keys(path: &Path) -> Result<Vec<String>, CsvError> {
 pub fn write_keys(path: &Path, rows: &[[String; 4]]) -> Result<(), CsvError> {
     let shown = path.display().to_string();
     let format = |e: csv::Error| CsvError::Format { path: shown.clone(), record: 0, detail: e.to_string() };
-    let file = std::fs::File::create(path).map_err(io(path))?;
+    let file = create_private(path).map_err(io(path))?;
     let mut writer = csv::Writer::from_writer(file);
     writer.write_record(["key", "owner", "email", "product"]).map_err(format)?;
     for row in rows {
-        writer.write_record(row).map_err(format)?;
+        writer.write_record(row.iter().map(|value| cell(value))).map_err(format)?;
     }
     writer.flush().map_err(io(path))
 }
@@ -135,5 +153,29 @@ mod tests {
         assert_eq!((read[0].username.as_str(), read[0].email.as_str()), ("bea", "b@example.com"));
         std::fs::write(&path, "name,mail\nx,y\n").expect("write");
         assert!(matches!(read_users(&path), Err(CsvError::Header { .. })));
+    }
+
+    #[test]
+    fn formulas_are_written_inert_and_read_back_as_typed() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("users.csv");
+        let records = vec![UserRecord {
+            username: "mallory".into(),
+            email: "m@example.com".into(),
+            reference: "=HYPERLINK(\"http://evil.example\",\"x\")".into(),
+            department: "+1 555".into(),
+            language: "@en".into(),
+            status: "-".into(),
+        }];
+        write_users(&path, &records).expect("write");
+        let text = std::fs::read_to_string(&path).expect("read");
+        assert!(text.contains("\"'=HYPERLINK(") && text.contains("'+1 555") && text.contains("'@en"), "{text}");
+        assert_eq!(read_users(&path).expect("read"), records);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "an export is the owner's alone");
+        }
     }
 }

@@ -127,6 +127,21 @@ impl Endpoint {
         }
     }
 
+    /// Endpoints that judge one license key for a product's client (whose answers the client
+    /// checks against its product's public key): their answers are signed with the key's
+    /// own product's signing key, whatever product a caller names.
+    pub fn judges_a_key(self) -> bool {
+        matches!(
+            self,
+            Self::Verify
+                | Self::Activate
+                | Self::Deactivate
+                | Self::AssignAndActivate
+                | Self::LicenseKeyDetails
+                | Self::AccessDownloadables
+        )
+    }
+
     /// Reads a capability name; the other telemetry spellings are accepted too.
     pub fn parse(text: &str) -> Option<Self> {
         match text.trim() {

@@ -374,10 +374,13 @@ pub struct License {
 }
 
 impl License {
-    /// When the key stops working: `validity_days` after assignment; `None` when it never does.
+    /// When the key stops working: `validity_days` after assignment; `None` when it never
+    /// does. Checked: a stored validity or assignment date past the calendar's end (made by an
+    /// older keydesk, or by hand) means "never", not a panic.
     pub fn expires_at(&self) -> Option<DateTime<Utc>> {
         let assigned = self.assigned_at?;
-        (self.validity_days > 0).then(|| assigned + chrono::Duration::days(i64::from(self.validity_days)))
+        let days = chrono::TimeDelta::try_days(i64::from(self.validity_days))?;
+        (self.validity_days > 0).then(|| assigned.checked_add_signed(days)).flatten()
     }
 
     pub fn is_expired(&self, now: DateTime<Utc>) -> bool {

@@ -77,6 +77,8 @@ pub enum Answer {
     TokenWithDetail(Token, String),
     Keys(Vec<String>),
     Internal,
+    /// Every password slot stayed taken for the whole wait: try again shortly (HTTP 503).
+    Busy,
 }
 
 impl Answer {
@@ -87,12 +89,17 @@ impl Answer {
             Self::TokenWithDetail(token, detail) => format!("{} {detail}", token.as_str()),
             Self::Keys(keys) => keys.iter().map(|k| format!("{k}\n")).collect(),
             Self::Internal => "ERR_INTERNAL keydesk could not complete the request; nothing was generated".to_owned(),
+            Self::Busy => "ERR_INTERNAL keydesk is busy; nothing was generated, try again in a few seconds".to_owned(),
         }
     }
 
-    /// Always 200, as documented, except when keydesk itself failed.
+    /// Always 200, as documented, except when keydesk itself failed or is busy.
     pub fn http_status(&self) -> u16 {
-        if *self == Self::Internal { 500 } else { 200 }
+        match self {
+            Self::Internal => 500,
+            Self::Busy => 503,
+            _ => 200,
+        }
     }
 
     /// The token, or `OK` for keys; for the request log.
@@ -101,6 +108,7 @@ impl Answer {
             Self::Token(token) | Self::TokenWithDetail(token, _) => token.as_str(),
             Self::Keys(_) => "OK",
             Self::Internal => "ERR_INTERNAL",
+            Self::Busy => "ERR_INTERNAL busy",
         }
     }
 }
@@ -150,6 +158,8 @@ fn refusal(error: ServiceError) -> Answer {
         }
         ServiceError::EmailInvalid => Token::NoEmail,
         ServiceError::EditionRequired => Token::WrongEdition,
+        // More than one order may have (domain::limits::MAX_ORDER): not a quantity we take.
+        ServiceError::TooMany(_) => Token::NoQuantity,
         ServiceError::PoolTooSmall(_) | ServiceError::ContractLimitReached | ServiceError::ContractQuantity => {
             Token::NotEnoughLicenses
         }

@@ -4,12 +4,12 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::body::{Body, to_bytes};
+use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
+use super::{AppState, ClientAddr};
 use crate::protocol::form::Params;
 use crate::protocol::keygen::{self, Answer};
 
@@ -23,18 +23,19 @@ fn text(status: StatusCode, body: String) -> Response {
 
 pub(super) async fn endpoint(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     method: Method,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let started = Instant::now();
     if method != Method::GET && method != Method::POST {
         return text(StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed: use GET or POST".into());
     }
-    if body.len() > MAX_BODY {
+    // Read no further than a keygen form can need: a larger body is refused after 16 KiB.
+    let Ok(body) = to_bytes(body, MAX_BODY).await else {
         return text(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large".into());
-    }
+    };
     let params = Params::from_query_and_form(query.as_deref(), &body);
     let answer = answer(&state, &params, peer).await;
     tracing::info!(
@@ -48,8 +49,9 @@ pub(super) async fn endpoint(
     text(status, answer.body())
 }
 
-/// Waits out the delay earned by earlier wrong passwords from this address, then answers
-/// on the blocking pool (Argon2id and the store).
+/// Counts the attempt and waits out the delay earned by earlier wrong passwords from this
+/// address (an async sleep, no thread held), then answers in a password slot on the
+/// blocking pool (Argon2id and the store).
 async fn answer(state: &AppState, params: &Params, peer: SocketAddr) -> Answer {
     let email = match keygen::credentials(params) {
         Ok((email, _)) => email.to_owned(),
@@ -57,12 +59,18 @@ async fn answer(state: &AppState, params: &Params, peer: SocketAddr) -> Answer {
     };
     let service = state.service.clone();
     let ip = peer.ip();
-    let delay = tokio::task::spawn_blocking(move || service.reseller_login_delay(&email, ip)).await;
+    let delay = tokio::task::spawn_blocking(move || service.reseller_login_attempt(&email, ip)).await;
     match delay {
         Ok(Ok(delay)) if !delay.is_zero() => tokio::time::sleep(delay).await,
         Ok(Ok(_)) => {}
         _ => return Answer::Internal,
     }
+    let Some(slot) = state.passwords.take().await else { return Answer::Busy };
     let (service, params) = (state.service.clone(), params.clone());
-    tokio::task::spawn_blocking(move || keygen::answer(&service, &params, ip)).await.unwrap_or(Answer::Internal)
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        keygen::answer(&service, &params, ip)
+    })
+    .await
+    .unwrap_or(Answer::Internal)
 }

@@ -6,12 +6,12 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::Bytes;
-use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::body::{Body, to_bytes};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
+use super::{AppState, ClientAddr};
 use crate::domain::endpoint::Endpoint;
 use crate::domain::product::ProductId;
 use crate::protocol::keymanager::codes::Code;
@@ -21,8 +21,29 @@ use crate::protocol::keymanager::wire::Params;
 use crate::service::signing::SigningKey;
 use crate::service::{Actor, Service, ServiceError};
 
-/// Largest request body accepted (a bulk create of many keys fits).
-pub const MAX_BODY: usize = 8 * 1024 * 1024;
+/// The largest body any endpoint reads: create-license-keys with its most keys
+/// ([`crate::domain::limits::MAX_CREATE_KEYS`] of up to ~200 characters each).
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The largest body an endpoint reads, before its API key is known: what its parameters
+/// can need, so that a caller without a key costs the server kilobytes, not megabytes.
+fn body_limit(endpoint: Endpoint) -> usize {
+    match endpoint {
+        Endpoint::CreateLicenseKeys => MAX_BODY,
+        // Product descriptions and metadata values.
+        Endpoint::CreateProduct
+        | Endpoint::UpdateProduct
+        | Endpoint::CreateProductMeta
+        | Endpoint::UpdateProductMeta
+        | Endpoint::CreateLicenseKeyMeta
+        | Endpoint::UpdateLicenseKeyMeta => 64 * 1024,
+        _ => 16 * 1024,
+    }
+}
+
+fn too_large() -> Response {
+    json(StatusCode::PAYLOAD_TOO_LARGE, r#"{"message":"Payload Too Large"}"#.into())
+}
 
 impl Signer for SigningKey {
     fn sign(&self, message: &[u8]) -> Option<Vec<u8>> {
@@ -81,11 +102,14 @@ fn params(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Params {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"));
     if is_json {
-        if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice::<serde_json::Value>(body) {
+        // One level only, each value kept as the text it was sent as: a body of nested
+        // arrays costs its own bytes, not a tree of `Value`s forty times its size.
+        type Fields<'a> = std::collections::BTreeMap<String, &'a serde_json::value::RawValue>;
+        if let Ok(map) = serde_json::from_slice::<Fields<'_>>(body) {
             for (k, v) in map {
-                let text = match v {
-                    serde_json::Value::String(s) => s,
-                    other => other.to_string(),
+                let text = match v.get().starts_with('"') {
+                    true => serde_json::from_str::<String>(v.get()).unwrap_or_default(),
+                    false => v.get().to_owned(),
                 };
                 pairs.push((k, text));
             }
@@ -111,12 +135,12 @@ fn api_key<'a>(headers: &'a HeaderMap, params: &'a Params) -> &'a str {
 
 pub(super) async fn endpoint(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     method: Method,
     uri: axum::http::Uri,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let started = Instant::now();
     let raw_path = uri.path().to_owned();
@@ -133,6 +157,10 @@ pub(super) async fn endpoint(
     if method != Method::GET && method != Method::POST {
         return json(StatusCode::METHOD_NOT_ALLOWED, r#"{"message":"Method Not Allowed"}"#.into());
     }
+    let Ok(body) = to_bytes(body, body_limit(endpoint)).await else {
+        tracing::warn!(face = "keymanager", ip = %peer.ip(), endpoint = endpoint.name(), "body too large");
+        return too_large();
+    };
     let params = params(&headers, query.as_deref(), &body);
     let response = answer_request(&state, peer, endpoint, &headers, params).await;
     let (code, response) = response;
@@ -331,7 +359,7 @@ async fn answer_request(
 ) -> (u16, Response) {
     let service = state.service.clone();
     let key = api_key(headers, &params).to_owned();
-    let context = Context { base_url: base_url(headers), api_key: key.clone() };
+    let context = Context { base_url: base_url(headers), api_key: key.clone(), webhooks: state.options.webhooks };
     let ip = peer.ip();
     let envato_step = state.options.envato.is_some() && matches!(endpoint, Endpoint::Verify | Endpoint::Activate);
     if !envato_step {

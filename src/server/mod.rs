@@ -1,19 +1,24 @@
 //! The HTTP server: the axum router that mounts the faces, and request logging.
 //! Thin: authentication and limits here, every rule in the service.
 
+mod client_addr;
+mod connections;
 mod console;
 mod jobs;
 mod keygen;
 mod keymanager;
+mod password_slots;
 
-pub use jobs::{run_jobs_forever, run_jobs_once};
+pub use jobs::{Webhooks, run_jobs_forever, run_jobs_once};
 mod tdrs;
 mod tls;
 
+pub use client_addr::{ClientAddr, TrustedProxies};
+pub use connections::Limits;
+pub use password_slots::PasswordSlots;
 pub use tls::{Tls, TlsError, TlsListener};
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
@@ -28,6 +33,8 @@ use crate::service::delivery::Relay;
 pub struct AppState {
     pub service: Service,
     pub options: Options,
+    /// Argon2id's bounded share of the machine.
+    pub passwords: PasswordSlots,
 }
 
 /// Optional integrations of a server.
@@ -35,6 +42,12 @@ pub struct AppState {
 pub struct Options {
     /// Recognises Envato purchase codes of products sold on Envato (verify/activate code 206).
     pub envato: Option<EnvatoClient>,
+    /// Connection cap and timeouts.
+    pub limits: Limits,
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` name the client (`--trusted-proxy`).
+    pub trusted_proxies: TrustedProxies,
+    /// Where queued assignments may post their webhooks (`--allow-private-webhooks`).
+    pub webhooks: crate::domain::webhook::WebhookReach,
 }
 
 /// Paths the Registration Server face answers on (API 1.0.005 and later releases).
@@ -45,7 +58,7 @@ pub const KEYGEN_PATH: &str = "/keygen";
 
 /// The router with every face mounted.
 pub fn router(service: Service, options: Options) -> Router {
-    let state = AppState { service, options };
+    let state = AppState { service, options, passwords: PasswordSlots::for_this_machine() };
     let mut router = Router::new();
     for path in TDRS_PATHS {
         router = router.route(path, axum::routing::any(tdrs::endpoint));
@@ -53,12 +66,20 @@ pub fn router(service: Service, options: Options) -> Router {
     router
         .route(KEYGEN_PATH, axum::routing::any(keygen::endpoint))
         .route("/console/v1/version", axum::routing::get(console::version))
-        .route("/console/v1/login", axum::routing::post(console::login))
+        .route(
+            "/console/v1/login",
+            axum::routing::post(console::login).layer(axum::extract::DefaultBodyLimit::max(console::LOGIN_BODY)),
+        )
         .route("/console/v1/logout", axum::routing::post(console::logout))
         .route("/console/v1/whoami", axum::routing::get(console::whoami))
-        .merge(console::backend_routes())
+        .merge(
+            console::backend_routes()
+                .route_layer(axum::middleware::from_fn_with_state(state.clone(), console::require_session)),
+        )
         .route("/api/v1/{*endpoint}", axum::routing::any(keymanager::endpoint))
-        .layer(axum::extract::DefaultBodyLimit::max(keymanager::MAX_BODY))
+        // The faces read their bodies themselves, each to its own limit; this bounds what the
+        // console API's extractors read, after the session was found.
+        .layer(axum::extract::DefaultBodyLimit::max(console::MAX_BODY))
         .with_state(state)
 }
 
@@ -78,8 +99,8 @@ pub async fn serve_with(
     options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(service, options).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let limits = options.limits;
+    connections::serve(listener, router(service, options), limits, shutdown).await
 }
 
 /// [`serve_with`] over HTTPS.
@@ -90,12 +111,9 @@ pub async fn serve_tls_with(
     options: Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(service, options).into_make_service_with_connect_info::<SocketAddr>();
-    // Through `tap_io`, axum hands the handlers the peer's address (`ConnectInfo<SocketAddr>`)
-    // as it does for plain TCP: the keygen throttle and the Registration Server's allowed
-    // addresses need it.
-    let listener = axum::serve::ListenerExt::tap_io(tls.listen(listener)?, |_| {});
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    let limits = options.limits;
+    let listener = tls.listen(listener, limits.handshake)?;
+    connections::serve(listener, router(service, options), limits, shutdown).await
 }
 
 /// Delivers queued mail every `every`, until the process ends: through `relay` when one is

@@ -6,11 +6,11 @@ use std::net::SocketAddr;
 use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-use super::AppState;
+use super::{AppState, ClientAddr};
 use crate::domain::distributor::Distributor;
 use crate::protocol::tdrs::checksum::verify;
 use crate::protocol::tdrs::codes::ErrorCode;
@@ -36,7 +36,7 @@ fn reject(status: StatusCode, code: ErrorCode, ip: SocketAddr, why: &str) -> Res
 
 pub(super) async fn endpoint(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(peer): ClientAddr,
     method: Method,
     Query(query): Query<HashMap<String, String>>,
     body: Body,
@@ -76,8 +76,16 @@ pub(super) async fn endpoint(
         return reject(StatusCode::FORBIDDEN, ErrorCode::RequestExpired, peer, "request time outside window");
     }
     let command = envelope.request.command();
+    let slot = match envelope.request.runs_argon2() {
+        true => match state.passwords.take().await {
+            Some(slot) => Some(slot),
+            None => return reject(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal, peer, "password slots busy"),
+        },
+        false => None,
+    };
     let service = state.service.clone();
     let outcome = tokio::task::spawn_blocking(move || {
+        let _slot = slot;
         let acting = match &envelope.distributor {
             Some(code) => service.select_distributor(&caller, code),
             None => Ok(caller.clone()),
@@ -104,5 +112,6 @@ pub(super) async fn endpoint(
 /// `<requesttime>` must lie within the distributor's window of now, when it has one.
 fn within_window(caller: &Distributor, request_time: Option<i64>, now: i64) -> bool {
     let window = i64::from(caller.settings.request_window_secs);
-    window == 0 || request_time.is_some_and(|t| (now - t).abs() <= window)
+    // Checked: a `<requesttime>` near i64::MIN or MAX must not wrap into the window.
+    window == 0 || request_time.and_then(|t| now.checked_sub(t)).and_then(i64::checked_abs).is_some_and(|d| d <= window)
 }

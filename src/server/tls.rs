@@ -11,13 +11,16 @@ use std::time::Duration;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::server::TlsStream;
 
-/// The longest a client may take over its handshake.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+use super::connections::Accept;
+
+/// TLS handshakes under way at once. Each costs a task, a socket and rustls' buffers until
+/// it ends or times out; past this, new clients wait in the kernel's backlog.
+const MAX_HANDSHAKES: usize = 256;
 
 /// Why the certificate or key cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -61,36 +64,33 @@ impl Tls {
         Ok(Self { acceptor: TlsAcceptor::from(Arc::new(config)) })
     }
 
-    /// A listener that yields connections once their handshake is done.
-    pub fn listen(&self, tcp: TcpListener) -> io::Result<TlsListener> {
+    /// A listener that yields connections once their handshake is done, within `handshake`.
+    pub fn listen(&self, tcp: TcpListener, handshake: Duration) -> io::Result<TlsListener> {
         let local = tcp.local_addr()?;
         let (ready, incoming) = mpsc::channel(64);
-        tokio::spawn(accept_forever(tcp, self.acceptor.clone(), ready));
+        tokio::spawn(accept_forever(tcp, self.acceptor.clone(), handshake, ready));
         Ok(TlsListener { incoming, local })
     }
 }
 
 async fn accept_forever(
-    tcp: TcpListener,
+    mut tcp: TcpListener,
     acceptor: TlsAcceptor,
+    handshake: Duration,
     ready: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
 ) {
+    let slots = Arc::new(Semaphore::new(MAX_HANDSHAKES));
     loop {
-        let (stream, peer) = match tcp.accept().await {
-            Ok(accepted) => accepted,
-            Err(error) => {
-                // Out of file descriptors and the like: wait, as axum's own listener does.
-                tracing::warn!(%error, "accepting a connection failed");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-        };
+        let Ok(slot) = slots.clone().acquire_owned().await else { return };
+        let Some((stream, peer)) = Accept::next(&mut tcp).await else { return };
         if ready.is_closed() {
             return;
         }
         let (acceptor, handed) = (acceptor.clone(), ready.clone());
         tokio::spawn(async move {
-            match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+            let shaken = tokio::time::timeout(handshake, acceptor.accept(stream)).await;
+            drop(slot);
+            match shaken {
                 Ok(Ok(tls)) => {
                     let _ = handed.send((tls, peer)).await;
                 }
@@ -107,19 +107,16 @@ pub struct TlsListener {
     local: SocketAddr,
 }
 
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        match self.incoming.recv().await {
-            Some(connection) => connection,
-            // The accepting task only ends with the runtime; wait for shutdown.
-            None => std::future::pending().await,
-        }
+impl TlsListener {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local
     }
+}
 
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        Ok(self.local)
+impl Accept for TlsListener {
+    type Io = TlsStream<TcpStream>;
+
+    async fn next(&mut self) -> Option<(Self::Io, SocketAddr)> {
+        self.incoming.recv().await
     }
 }

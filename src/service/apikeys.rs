@@ -31,6 +31,9 @@ fn blocked_value(kind: BlockKind, value: &str) -> String {
     }
 }
 
+/// The longest domain name (RFC 1035).
+const MAX_DOMAIN_LENGTH: usize = 253;
+
 impl Service {
     /// Creates an API key and returns it with its record; the key is shown this once.
     pub fn create_api_key(
@@ -100,6 +103,11 @@ impl Service {
                 return Err(ServiceError::Blocked);
             }
             let host = identifier.split("://").last().unwrap_or(&identifier).split(['/', ':']).next().unwrap_or("");
+            // A domain name has at most 253 characters: a longer "host" is none, and walking
+            // its labels would cost a query per label of whatever a caller sent.
+            if host.len() > MAX_DOMAIN_LENGTH {
+                return Ok(());
+            }
             let mut domain = host;
             loop {
                 if db.is_blocked(BlockKind::Domain, domain)? {

@@ -5,6 +5,7 @@
 use super::{Actor, Service, ServiceError, resolve_user};
 use crate::domain::distributor::DistributorId;
 use crate::domain::license::{License, LicenseId, LicenseStatus};
+use crate::domain::limits::MAX_WINDOW;
 use crate::domain::user::{Depot, Device, User, UserId};
 use crate::domain::wildcard::SearchPattern;
 use crate::store::{ActivationRow, AuditEntry, AuditQuery, LicenseQuery, SearchQuery, UserOrder};
@@ -49,6 +50,7 @@ impl Service {
         let only = self.console_scope(actor)?;
         self.store.read(|db| {
             let total = db.count_users(only)?;
+            let limit = limit.min(MAX_WINDOW);
             Ok(Window { offset, rows: db.users_window(only, order, descending, offset, limit)?, total })
         })
     }
@@ -86,7 +88,7 @@ impl Service {
         query.distributor = self.console_scope(actor)?;
         query.now = Some(self.now());
         self.store.read(|db| {
-            let (rows, total) = db.licenses_window(&query, offset, limit)?;
+            let (rows, total) = db.licenses_window(&query, offset, limit.min(MAX_WINDOW))?;
             Ok(Window { offset, rows, total })
         })
     }
@@ -129,6 +131,7 @@ impl Service {
             let text = text.trim();
             (!text.is_empty()).then(|| SearchPattern::parse(text).map_err(|_| ServiceError::SearchTooShort)).transpose()
         };
+        let limit = limit.min(MAX_WINDOW);
         let query =
             SearchQuery { username: pattern(username)?, email: pattern(email)?, only_distributor, after: 0, limit };
         if query.username.is_none() && query.email.is_none() {
@@ -189,6 +192,7 @@ impl Service {
         filter: &crate::store::TelemetryFilter,
     ) -> Result<Vec<crate::domain::telemetry::TelemetryRecord>, ServiceError> {
         actor.require_owner()?;
-        self.telemetry(filter)
+        let filter = crate::store::TelemetryFilter { limit: filter.limit.min(MAX_WINDOW), ..filter.clone() };
+        self.telemetry(&filter)
     }
 }

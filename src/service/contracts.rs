@@ -4,6 +4,7 @@ use super::keys::{Draw, draw_keys};
 use super::{Actor, Service, ServiceError, audit};
 use crate::domain::contract::{Contract, ContractId, ContractRights, ContractTerms};
 use crate::domain::license::License;
+use crate::domain::limits::{self, MAX_CONTRACT_GENERATE, MAX_POOL};
 use crate::domain::secret::redact_tail;
 use crate::domain::validation::{FieldErrors, Problem};
 use crate::store::Db;
@@ -42,6 +43,7 @@ pub(crate) fn generate_in(
     order: &ContractDraw<'_>,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<License>, ServiceError> {
+    limits::within(order.quantity.into(), MAX_CONTRACT_GENERATE.into())?;
     producible(db, contract)?;
     if !order.is_test {
         if contract.remaining() == 0 {
@@ -64,6 +66,9 @@ pub(crate) fn generate_in(
     };
     draw_keys(db, &draw, now)
 }
+
+/// create-contract's refusal of a quantity above [`MAX_POOL`].
+const QUANTITY_ABOVE_POOL: &str = "License keys quantity must be at most 10000000.";
 
 impl Service {
     /// create-contract: the key must be unique and the product exist.
@@ -117,6 +122,9 @@ impl Service {
         }
         if db.product(terms.product)?.is_none() {
             errors.add("product_id", Problem::Message("Product Id must be a valid product Id."));
+        }
+        if terms.quantity > MAX_POOL {
+            errors.add("license_keys_quantity", Problem::Message(QUANTITY_ABOVE_POOL));
         }
         errors.into_result(()).map_err(ServiceError::Invalid)
     }

@@ -1,6 +1,7 @@
 //! Everything a service call can refuse. Each face maps every variant to its own
 //! code in one exhaustive `match`, so a new variant does not compile until it has one.
 
+use crate::domain::limits::TooMany;
 use crate::domain::validation::FieldErrors;
 use crate::store::StoreError;
 
@@ -173,6 +174,9 @@ pub enum ServiceError {
     MetaExists,
     #[error("meta key does not exist")]
     MetaMissing,
+    /// More than one call may ask for (domain::limits); nothing was done.
+    #[error("one call may ask for at most {0}")]
+    TooMany(u64),
     #[error("incorrect data: {0:?}")]
     Invalid(FieldErrors),
     #[error("internal error: {0}")]
@@ -181,4 +185,10 @@ pub enum ServiceError {
     Hashing,
     #[error("a background task failed")]
     TaskFailed,
+}
+
+impl From<TooMany> for ServiceError {
+    fn from(error: TooMany) -> Self {
+        Self::TooMany(error.most)
+    }
 }

@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::keys::random_assign_in;
 use super::{Actor, Service, ServiceError, audit};
+use crate::domain::license::License;
+use crate::domain::product::ProductId;
 use crate::store::Job;
 
 /// A random-assign-license-keys-queued request, kept until it is run.
@@ -29,6 +32,10 @@ pub const MAX_ATTEMPTS: u32 = 5;
 impl Service {
     /// Queues an assignment; the server runs it and posts the result to its webhook.
     pub fn queue_assign(&self, actor: &Actor, request: &QueuedAssign) -> Result<i64, ServiceError> {
+        // Refused now rather than failed later: a queued call gets the plain call's answer.
+        if let Some(quantity) = request.quantity {
+            crate::domain::limits::within(quantity.into(), crate::domain::limits::MAX_ASSIGN.into())?;
+        }
         let payload = serde_json::to_string(request).map_err(|_| ServiceError::TaskFailed)?;
         let now = self.now();
         self.store.write(|db| {
@@ -44,9 +51,45 @@ impl Service {
         self.store.read(|db| Ok(db.due_jobs(now, limit)?))
     }
 
-    /// Keeps what a job produced, so that a retry delivers the very same result.
-    pub fn set_job_result(&self, job: &Job, result: &str) -> Result<(), ServiceError> {
-        self.store.write(|db| Ok(db.set_job_result(job.id, result)?))
+    /// Runs a queued assignment exactly once: the keys are assigned and `render` turns the
+    /// outcome (the keys, or the refusal) into the answer to deliver, and both commit in one
+    /// transaction. A crash, or a `render` that fails (a signing key that cannot be read),
+    /// leaves neither, so the retry assigns afresh; once committed, every later attempt gets
+    /// the stored answer and assigns nothing.
+    pub fn run_assignment_once(
+        &self,
+        job: &Job,
+        queued: &QueuedAssign,
+        render: impl FnOnce(Result<Vec<License>, ServiceError>) -> Option<String>,
+    ) -> Result<String, ServiceError> {
+        let actor = Actor::ApiKey(queued.api_key);
+        let owner = (queued.owner_name.as_str(), queued.owner_email.as_str());
+        let now = self.now();
+        self.store.write(|db| {
+            if let Some(done) = db.job_result(job.id)? {
+                return Ok(done);
+            }
+            // The assignment in a savepoint: a refusal after some writes (a keyspace that ran
+            // out mid-draw) is delivered as a refusal, with nothing of it kept.
+            db.savepoint("assignment")?;
+            let outcome = match (queued.product_id.map(ProductId), queued.quantity) {
+                (None, _) => Err(ServiceError::ProductNotFound),
+                (Some(product), None) => match db.product(product)? {
+                    Some(_) => Err(ServiceError::InsufficientKeys(db.available_count(product)?)),
+                    None => Err(ServiceError::ProductNotFound),
+                },
+                (Some(product), Some(quantity)) => {
+                    random_assign_in(db, &actor, product, owner, quantity, queued.generate, now)
+                }
+            };
+            match &outcome {
+                Ok(_) => db.release("assignment")?,
+                Err(_) => db.rollback_to("assignment")?,
+            }
+            let body = render(outcome).ok_or(ServiceError::TaskFailed)?;
+            db.set_job_result(job.id, &body)?;
+            Ok(body)
+        })
     }
 
     /// Records the outcome of one attempt; a failed one is tried again after 2, 4, 8, 16 s.

@@ -7,6 +7,7 @@ use super::random::OsRandomBlocks;
 use super::{Actor, Service, ServiceError, audit};
 pub use crate::domain::license::KeyTerms;
 use crate::domain::license::{KeyState, License, LicenseStatus};
+use crate::domain::limits::{self, MAX_ASSIGN, MAX_CREATE_KEYS, MAX_STOCK};
 use crate::domain::product::{Meta, Product, ProductId};
 use crate::domain::secret::redact_tail;
 use crate::store::{Db, Downloadable, KeyFilter, NewKey, StockTerms};
@@ -54,7 +55,9 @@ fn checked_with(
     let product = license.product_id.map(|p| db.product(p)).transpose()?.flatten();
     let product = product.filter(|p| p.active).ok_or(ServiceError::KeyProductInactive)?;
     // A license the Registration Server deactivated is blocked here too.
-    if license.key_state == KeyState::Blocked || license.status == LicenseStatus::Deactivated {
+    // A test key (the keygen URL's test mode) counts against no pool, so it must never work:
+    // it answers as a blocked key (docs/protocols/keygen.md).
+    if license.key_state == KeyState::Blocked || license.status == LicenseStatus::Deactivated || license.is_test {
         return Err(ServiceError::KeyBlocked);
     }
     let expiry_matters = enforce_expiry || product.require_non_expired;
@@ -305,6 +308,7 @@ impl Service {
     /// Creating none at all is an error.
     pub fn create_keys(&self, actor: &Actor, keys: &[String], terms: &KeyTerms) -> Result<Created, ServiceError> {
         vendor(actor)?;
+        limits::within(keys.len() as u64, MAX_CREATE_KEYS as u64)?;
         let now = self.now();
         self.store.write(|db| {
             db.product(terms.product)?.ok_or(ServiceError::ProductNotFound)?;
@@ -394,39 +398,12 @@ impl Service {
         &self,
         actor: &Actor,
         product: ProductId,
-        owner_name: &str,
-        owner_email: &str,
+        owner: (&str, &str),
         quantity: u32,
         generate: bool,
     ) -> Result<Vec<License>, ServiceError> {
-        vendor(actor)?;
         let now = self.now();
-        self.store.write(|db| {
-            db.product(product)?.ok_or(ServiceError::ProductNotFound)?;
-            let mut chosen = db.random_available(product, quantity)?;
-            let missing = quantity.saturating_sub(chosen.len() as u32);
-            if missing > 0 {
-                if !generate {
-                    return Err(ServiceError::InsufficientKeys(chosen.len() as u64));
-                }
-                let draw = Draw {
-                    product,
-                    count: missing,
-                    owner: None,
-                    contract: None,
-                    is_test: false,
-                    created_by: actor.label(),
-                };
-                chosen.extend(draw_keys(db, &draw, now)?);
-            }
-            let mut assigned = Vec::with_capacity(chosen.len());
-            for license in chosen {
-                db.assign_key(license.id, owner_name.trim(), owner_email.trim(), now)?;
-                assigned.extend(db.license(license.id)?);
-            }
-            audit(db, now, actor, "random-assign", &product.0.to_string(), &format!("{quantity} to {owner_email}"))?;
-            Ok(assigned)
-        })
+        self.store.write(|db| random_assign_in(db, actor, product, owner, quantity, generate, now))
     }
 
     /// Fills a product's stock with `count` new available keys from its generator, in one
@@ -441,6 +418,7 @@ impl Service {
         mut progress: impl FnMut(u64) -> bool,
     ) -> Result<u64, ServiceError> {
         vendor(actor)?;
+        limits::within(count, MAX_STOCK)?;
         // Keys are sealed and sorted by chunk beside the writer; bigger chunks insert in
         // better index order (4,096: 4.4 s for a million, 16,384: 4.1 s).
         const CHUNK: usize = 16_384;
@@ -558,6 +536,39 @@ pub(crate) struct Draw<'a> {
     pub created_by: String,
 }
 
+/// random-assign-license-keys inside the caller's transaction (the plain call's and a
+/// queued job's, which commits its result with it).
+pub(crate) fn random_assign_in(
+    db: &Db<'_>,
+    actor: &Actor,
+    product: ProductId,
+    (owner_name, owner_email): (&str, &str),
+    quantity: u32,
+    generate: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<License>, ServiceError> {
+    vendor(actor)?;
+    limits::within(quantity.into(), MAX_ASSIGN.into())?;
+    db.product(product)?.ok_or(ServiceError::ProductNotFound)?;
+    let mut chosen = db.random_available(product, quantity)?;
+    let missing = quantity.saturating_sub(chosen.len() as u32);
+    if missing > 0 {
+        if !generate {
+            return Err(ServiceError::InsufficientKeys(chosen.len() as u64));
+        }
+        let draw =
+            Draw { product, count: missing, owner: None, contract: None, is_test: false, created_by: actor.label() };
+        chosen.extend(draw_keys(db, &draw, now)?);
+    }
+    let mut assigned = Vec::with_capacity(chosen.len());
+    for license in chosen {
+        db.assign_key(license.id, owner_name.trim(), owner_email.trim(), now)?;
+        assigned.extend(db.license(license.id)?);
+    }
+    audit(db, now, actor, "random-assign", &product.0.to_string(), &format!("{quantity} to {owner_email}"))?;
+    Ok(assigned)
+}
+
 /// Makes and stores `count` new keys with the product's generator, inside the caller's
 /// transaction. Keys are unique across the store (a clash is drawn again); a format too
 /// small for the count is refused before anything is made.
@@ -570,7 +581,9 @@ pub(crate) fn draw_keys(db: &Db<'_>, draw: &Draw<'_>, now: DateTime<Utc>) -> Res
         Some((name, email)) => (KeyState::Assigned, name.trim(), email.trim(), Some(now)),
         None => (KeyState::Available, "", "", None),
     };
-    let mut made = Vec::with_capacity(draw.count as usize);
+    // Every caller bounds the count (domain::limits); the vector still grows as keys are
+    // made rather than trusting it for one allocation.
+    let mut made = Vec::new();
     let mut clashes = 0u32;
     let mut rng = OsRandomBlocks::default();
     while made.len() < draw.count as usize {

@@ -93,6 +93,8 @@ pub struct Service {
     keys: Arc<signing::KeyCache>,
     /// Wrong reseller passwords per reseller and address (the keygen URL).
     reseller_logins: Arc<throttle::Throttle<ResellerId>>,
+    /// Wrong staff passwords per username (known or not, by a keyed hash) and address.
+    staff_logins: Arc<throttle::Throttle<u64>>,
     /// One round of mail delivery at a time in this process: two overlapping rounds would
     /// both read the same queued mails and send them twice.
     delivering: Arc<tokio::sync::Mutex<()>>,
@@ -111,7 +113,14 @@ pub(crate) enum Requires {
 
 impl Service {
     pub fn new(store: Arc<Store>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock, keys: Arc::default(), reseller_logins: Arc::default(), delivering: Arc::default() }
+        Self {
+            store,
+            clock,
+            keys: Arc::default(),
+            reseller_logins: Arc::default(),
+            staff_logins: Arc::default(),
+            delivering: Arc::default(),
+        }
     }
 
     pub fn store(&self) -> &Store {

@@ -21,6 +21,15 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// Spends what checking a real password costs, for a name that has no account, so that a
+/// caller cannot tell unknown names from wrong passwords by the time an answer takes.
+pub fn verify_nothing(password: &str) {
+    static DECOY: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    if let Some(decoy) = DECOY.get_or_init(|| hash_password("keydesk: no such account").ok()) {
+        let _ = verify_password(decoy, password);
+    }
+}
+
 /// Codes are random with 100 bits or more, so a plain SHA-256 keeps them unrecoverable
 /// while still allowing a lookup by code. Codes compare case-insensitively.
 pub fn hash_code(code: &str) -> String {

@@ -138,6 +138,9 @@ impl Service {
             &fields.function_name,
         )
         .map_err(|_| ServiceError::Invalid(FieldErrors::one("method", Problem::Invalid)))?;
+        if fields.validity_days > crate::domain::limits::MAX_VALIDITY_DAYS {
+            return Err(ServiceError::Invalid(FieldErrors::one("validity", Problem::Invalid)));
+        }
         let now = self.now();
         self.store.write(|db| {
             db.product(fields.product)?.ok_or(ServiceError::ProductNotFound)?;

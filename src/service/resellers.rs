@@ -11,6 +11,7 @@ use super::{Actor, Service, ServiceError, audit, audit_as};
 use crate::domain::contract::{ContractRights, ContractTerms};
 use crate::domain::distributor::DistributorId;
 use crate::domain::generator::uuid_v4;
+use crate::domain::limits::{self, MAX_ORDER, MAX_POOL};
 use crate::domain::mail::MailKind;
 use crate::domain::product::ProductId;
 use crate::domain::reseller::{Channel, Edition, IssuedKeys, KeyOrder, Pool, Reseller, ResellerId};
@@ -106,6 +107,7 @@ impl Service {
         quantity: u32,
     ) -> Result<Pool, ServiceError> {
         actor.require_owner()?;
+        limits::within(quantity.into(), MAX_POOL.into())?;
         let now = self.now();
         self.store.write(|db| {
             let holder = db.reseller(reseller)?.ok_or(ServiceError::ResellerUnknown)?;
@@ -144,12 +146,19 @@ impl Service {
             self.reseller_logins.succeeded(reseller.id, ip);
             return Ok(reseller);
         }
-        let failures = self.reseller_logins.failed(reseller.id, ip, self.now());
-        tracing::warn!(reseller = reseller.id.0, %ip, failures, "wrong reseller password");
+        tracing::warn!(reseller = reseller.id.0, %ip, "wrong reseller password");
         Err(ServiceError::WrongPassword)
     }
 
-    /// How long the next password attempt for this e-mail from `ip` must wait.
+    /// Starts a password attempt for this e-mail from `ip`: counts it (a right password
+    /// clears it) and returns how long it must wait first. Call it before
+    /// [`Service::authenticate_reseller`], whose wrong passwords it counts.
+    pub fn reseller_login_attempt(&self, email: &str, ip: IpAddr) -> Result<Duration, ServiceError> {
+        let found = self.store.read(|db| Ok::<_, ServiceError>(db.reseller_by_email(email.trim())?))?;
+        Ok(found.map_or(Duration::ZERO, |(reseller, _)| self.reseller_logins.attempt(reseller.id, ip, self.now())))
+    }
+
+    /// How long the next password attempt for this e-mail from `ip` would wait now.
     pub fn reseller_login_delay(&self, email: &str, ip: IpAddr) -> Result<Duration, ServiceError> {
         let found = self.store.read(|db| Ok::<_, ServiceError>(db.reseller_by_email(email.trim())?))?;
         Ok(found.map_or(Duration::ZERO, |(reseller, _)| self.reseller_logins.delay(reseller.id, ip, self.now())))
@@ -186,6 +195,7 @@ impl Service {
         if let Issuer::Operator(actor) = issuer {
             actor.require_owner()?;
         }
+        limits::within(order.quantity.into(), MAX_ORDER.into())?;
         let customer_email = order.email.trim();
         if !is_valid_email(customer_email) {
             return Err(ServiceError::EmailInvalid);

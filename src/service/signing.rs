@@ -70,6 +70,9 @@ pub(crate) struct KeyCache {
     products: RwLock<HashMap<ProductId, Option<Arc<SigningKey>>>>,
 }
 
+/// Products whose signing key (or its absence) is kept parsed in memory at most.
+const MAX_CACHED_PRODUCTS: usize = 4096;
+
 impl Service {
     /// Forgets cached keys when the store says they changed.
     fn refresh_keys(&self) -> Result<(), ServiceError> {
@@ -108,7 +111,12 @@ impl Service {
             .map(|der| SigningKey::from_pkcs8(&der).map(Arc::new))
             .transpose()
             .map_err(|_| ServiceError::TaskFailed)?;
-        self.keys.products.write().map_err(|_| ServiceError::TaskFailed)?.insert(product, key.clone());
+        let mut cached = self.keys.products.write().map_err(|_| ServiceError::TaskFailed)?;
+        // Bounded: anyone may ask for `public-key/{n}` of any n, and a miss is cached too.
+        if cached.len() >= MAX_CACHED_PRODUCTS {
+            cached.clear();
+        }
+        cached.insert(product, key.clone());
         Ok(key)
     }
 

@@ -6,12 +6,23 @@ use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 
-use super::passwords::{hash_password, verify_password};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use super::passwords::{hash_password, verify_nothing, verify_password};
 use super::{Actor, Service, ServiceError, audit, audit_as};
 use crate::domain::staff::{Role, SESSION_HOURS, Staff, StaffId};
 
 /// Shortest staff password.
 pub const MIN_PASSWORD_LENGTH: usize = 10;
+
+/// The throttle's key for a username: its folded form's hash, so unknown names count too.
+fn login_key(username: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    username.trim().to_lowercase().hash(&mut hasher);
+    hasher.finish()
+}
 
 fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.trim().as_bytes()).to_vec()
@@ -62,14 +73,30 @@ impl Service {
         self.store.read(|db| Ok(db.staff_list()?))
     }
 
+    /// Starts a login attempt for `username` from `ip`: counts it (a right password clears
+    /// it) and returns how long it must wait first, by the keygen URL's rule. Known and
+    /// unknown names alike, so the wait tells nothing; other names from the same address (a
+    /// proxy's) are not slowed. Call it before [`Service::staff_login`].
+    pub fn staff_login_attempt(&self, username: &str, ip: IpAddr) -> Duration {
+        self.staff_logins.attempt(login_key(username), ip, self.now())
+    }
+
     /// Checks a staff member's password and opens a session; the token is returned this
-    /// once. An unknown name and a wrong password are refused alike.
-    pub fn staff_login(&self, username: &str, password: &str) -> Result<(String, Staff), ServiceError> {
+    /// once. An unknown name and a wrong password are refused alike, and cost the same time.
+    pub fn staff_login(&self, username: &str, password: &str, ip: IpAddr) -> Result<(String, Staff), ServiceError> {
         let found = self.store.read(|db| Ok::<_, ServiceError>(db.staff_by_username(username)?))?;
-        let Some((staff, hash)) = found.filter(|(_, hash)| verify_password(hash, password)) else {
-            tracing::warn!(username = username.trim(), "refused console login");
+        let matched = match &found {
+            Some((_, hash)) => verify_password(hash, password),
+            None => {
+                verify_nothing(password);
+                false
+            }
+        };
+        let (Some((staff, hash)), true) = (found, matched) else {
+            tracing::warn!(username = username.trim(), %ip, "refused console login");
             return Err(ServiceError::WrongPassword);
         };
+        self.staff_logins.succeeded(login_key(username), ip);
         drop(hash);
         let mut bytes = [0u8; 32];
         OsRng.fill_bytes(&mut bytes);
@@ -118,6 +145,8 @@ mod tests {
     use crate::service::ManualClock;
     use crate::store::{DataKey, Store};
 
+    const HERE: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
     fn service(dir: &tempfile::TempDir) -> (Service, Arc<ManualClock>) {
         let store = Store::open(&dir.path().join("s.sqlite"), &DataKey::generate()).expect("store");
         let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 7, 1, 8, 0, 0).single().expect("time")));
@@ -129,16 +158,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let (service, clock) = service(&dir);
         let staff = service.add_staff(&Actor::Owner, "mara", "long enough 1", Role::Owner).expect("staff");
-        assert!(matches!(service.staff_login("mara", "wrong password"), Err(ServiceError::WrongPassword)));
-        assert!(matches!(service.staff_login("nobody", "long enough 1"), Err(ServiceError::WrongPassword)));
-        let (token, _) = service.staff_login("MARA", "long enough 1").expect("login");
+        assert!(matches!(service.staff_login("mara", "wrong password", HERE), Err(ServiceError::WrongPassword)));
+        assert!(matches!(service.staff_login("nobody", "long enough 1", HERE), Err(ServiceError::WrongPassword)));
+        let (token, _) = service.staff_login("MARA", "long enough 1", HERE).expect("login");
         assert_eq!(service.staff_session(&token).expect("live").id, staff.id);
         clock.advance(chrono::Duration::hours(SESSION_HOURS) + chrono::Duration::seconds(1));
         assert!(matches!(service.staff_session(&token), Err(ServiceError::SessionInvalid)), "expired");
-        let (token, _) = service.staff_login("mara", "long enough 1").expect("login");
+        let (token, _) = service.staff_login("mara", "long enough 1", HERE).expect("login");
         service.staff_logout(&token).expect("logout");
         assert!(matches!(service.staff_session(&token), Err(ServiceError::SessionInvalid)), "revoked");
-        let (token, _) = service.staff_login("mara", "long enough 1").expect("login");
+        let (token, _) = service.staff_login("mara", "long enough 1", HERE).expect("login");
         assert_eq!(service.revoke_staff_sessions(&Actor::Owner, staff.id).expect("revoke"), 1);
         assert!(service.staff_session(&token).is_err());
         // Tokens are stored hashed: the raw file never holds one.

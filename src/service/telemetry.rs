@@ -45,6 +45,10 @@ fn number(value: &Option<String>, field: &'static str, errors: &mut FieldErrors)
     }
 }
 
+/// The most characters of `text_data` a telemetry record keeps.
+pub const MAX_TELEMETRY_TEXT: usize = 4096;
+const TEXT_TOO_LONG: &str = "The text data may be at most 4096 characters.";
+
 impl Service {
     /// send-telemetry-data: saves the record whatever it holds, and returns it with the
     /// format errors found (none: code 830; some: 831).
@@ -98,7 +102,13 @@ impl Service {
                     if present(&input.text).is_none() {
                         errors.add("text_data", Problem::Required);
                     }
-                    input.text.clone().unwrap_or_default()
+                    let text = input.text.as_deref().unwrap_or_default();
+                    // Kept, as every record is, but cut to size and flagged: an API key in
+                    // every installed copy must not be able to store megabytes per call.
+                    if text.chars().count() > MAX_TELEMETRY_TEXT {
+                        errors.add("text_data", Problem::Message(TEXT_TOO_LONG));
+                    }
+                    text.chars().take(MAX_TELEMETRY_TEXT).collect()
                 }
                 None => String::new(),
             };

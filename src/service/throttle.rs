@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -47,14 +47,34 @@ pub fn delay_after(count: u32) -> Duration {
     }
 }
 
+/// The address a throttle counts: an IPv4 address as it is, an IPv6 address by its /64
+/// (one subscriber's prefix, where rotating through addresses costs nothing).
+fn network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
+    }
+}
+
 impl<Account: Copy + Eq + Hash> Throttle<Account> {
     /// How long an attempt for `account` from `ip` must wait now.
     pub fn delay(&self, account: Account, ip: IpAddr, now: DateTime<Utc>) -> Duration {
         let failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match failures.get(&(account, ip)) {
+        match failures.get(&(account, network(ip))) {
             Some(f) if now - f.last < FORGET_AFTER => delay_after(f.count),
             _ => Duration::ZERO,
         }
+    }
+
+    /// Starts an attempt: counts it as a failure at once (a right password clears it with
+    /// [`Throttle::succeeded`]) and returns the wait owed for the failures before it. Counting
+    /// up front is what makes guesses sent in parallel wait behind each other, where reading
+    /// the count and recording the outcome later would let them all through at no wait.
+    pub fn attempt(&self, account: Account, ip: IpAddr, now: DateTime<Utc>) -> Duration {
+        delay_after(self.failed(account, ip, now) - 1)
     }
 
     /// Records a wrong password; returns the number of recent failures.
@@ -63,18 +83,18 @@ impl<Account: Copy + Eq + Hash> Throttle<Account> {
         if failures.len() > SWEEP_ABOVE {
             failures.retain(|_, f| now - f.last < FORGET_AFTER);
         }
-        let entry = failures.entry((account, ip)).or_insert(Failures { count: 0, last: now });
+        let entry = failures.entry((account, network(ip))).or_insert(Failures { count: 0, last: now });
         if now - entry.last >= FORGET_AFTER {
             entry.count = 0;
         }
-        entry.count += 1;
+        entry.count = entry.count.saturating_add(1);
         entry.last = now;
         entry.count
     }
 
     /// A right password clears the address's failures for the account.
     pub fn succeeded(&self, account: Account, ip: IpAddr) {
-        self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&(account, ip));
+        self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&(account, network(ip)));
     }
 }
 
@@ -108,5 +128,15 @@ mod tests {
         assert_eq!(throttle.delay(7, guesser, at(16)), Duration::ZERO);
         throttle.succeeded(7, guesser);
         assert_eq!(throttle.delay(7, guesser, at(1)), Duration::ZERO);
+    }
+
+    #[test]
+    fn parallel_attempts_wait_behind_each_other_and_a_v6_prefix_counts_as_one() {
+        let throttle = Throttle::<i64>::default();
+        let waits: Vec<Duration> =
+            (0..6).map(|n| throttle.attempt(7, format!("2001:db8::{n}").parse().expect("ip"), at(0))).collect();
+        assert_eq!(&waits[..3], &[Duration::ZERO; 3]);
+        assert_eq!(&waits[3..], &[FIRST_DELAY, FIRST_DELAY * 2, FIRST_DELAY * 4]);
+        assert_eq!(throttle.delay(7, "2001:db8:0:1::1".parse().expect("ip"), at(0)), Duration::ZERO);
     }
 }

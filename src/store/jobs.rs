@@ -1,7 +1,7 @@
 //! Work done after the request that asked for it.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 
 use super::{Db, StoreError, to_millis};
 
@@ -35,6 +35,31 @@ impl Db<'_> {
             Ok(Job { id: r.get(0)?, kind: r.get(1)?, payload: r.get(2)?, attempts: r.get(3)?, result: r.get(4)? })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// What a job produced, once it has.
+    pub fn job_result(&self, id: i64) -> Result<Option<String>, StoreError> {
+        let found = self
+            .conn
+            .prepare_cached("SELECT result FROM jobs WHERE id = ?1")?
+            .query_row(params![id], |r| r.get::<_, Option<String>>(0))
+            .optional()?;
+        Ok(found.flatten())
+    }
+
+    /// Marks a point inside the transaction to roll back to ([`Db::rollback_to`]) or keep
+    /// ([`Db::release`]).
+    pub fn savepoint(&self, name: &'static str) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch(&format!("SAVEPOINT {name}"))?)
+    }
+
+    pub fn release(&self, name: &'static str) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch(&format!("RELEASE {name}"))?)
+    }
+
+    /// Undoes everything since the savepoint, which ends.
+    pub fn rollback_to(&self, name: &'static str) -> Result<(), StoreError> {
+        Ok(self.conn.execute_batch(&format!("ROLLBACK TO {name}; RELEASE {name}"))?)
     }
 
     /// Keeps what a job produced before it is delivered.

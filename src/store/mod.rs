@@ -18,6 +18,7 @@ mod licenses;
 mod listing;
 mod migrations;
 mod outbox;
+pub mod private_files;
 mod products;
 mod resellers;
 mod seal;
@@ -68,6 +69,8 @@ pub enum StoreError {
     Sealed(#[from] OpenError),
     #[error("stored value out of range: {0}")]
     Corrupt(String),
+    #[error("cannot open {path}: {detail}")]
+    Unopenable { path: PathBuf, detail: String },
 }
 
 impl<T> From<PoisonError<T>> for StoreError {
@@ -98,6 +101,20 @@ struct ReaderPool {
     open: usize,
 }
 
+/// A reader connection on loan to one [`Store::read`]; it returns itself on drop.
+struct ReaderLease<'a> {
+    store: &'a Store,
+    conn: Option<Connection>,
+}
+
+impl Drop for ReaderLease<'_> {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            if std::thread::panicking() { self.store.forget_reader(conn) } else { self.store.return_reader(conn) }
+        }
+    }
+}
+
 /// Typed queries over one connection; see the per-table modules for the methods.
 pub struct Db<'a> {
     conn: &'a Connection,
@@ -107,6 +124,10 @@ pub struct Db<'a> {
 impl Store {
     /// Opens (creating if needed) and migrates a database file, sealing its secrets under `key`.
     pub fn open(path: &Path, key: &DataKey) -> Result<Self, StoreError> {
+        // A new database is created private (0600) before SQLite opens it; its WAL and
+        // shared-memory files take the same mode.
+        private_files::touch_private(path)
+            .map_err(|e| StoreError::Unopenable { path: path.to_owned(), detail: e.to_string() })?;
         let writer = Connection::open(path)?;
         check_version(&writer, path)?;
         configure(&writer)?;
@@ -130,17 +151,24 @@ impl Store {
         &self.path
     }
 
-    /// Runs `f` on a read-only connection.
+    /// Runs `f` on a read-only connection. The connection goes back to the pool however `f`
+    /// ends; if it panicked, the connection is closed instead and its place freed, so a
+    /// panicking request can never drain the pool.
     pub fn read<T, E: From<StoreError>>(&self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E> {
-        let conn = self.take_reader()?;
-        let result = f(&Db { conn: &conn, sealer: &self.sealer });
-        self.return_reader(conn);
-        result
+        let lease = ReaderLease { store: self, conn: Some(self.take_reader()?) };
+        let conn =
+            lease.conn.as_ref().ok_or_else(|| StoreError::Corrupt("a reader lease lost its connection".into()))?;
+        f(&Db { conn, sealer: &self.sealer })
     }
 
-    /// Runs `f` in one IMMEDIATE transaction, committed when `f` succeeds.
+    /// Runs `f` in one IMMEDIATE transaction, committed when `f` succeeds. A panic inside `f`
+    /// rolls the transaction back (the transaction's drop) and leaves the writer usable: the
+    /// lock's poison is cleared, since the connection holds no half-done work.
     pub fn write<T, E: From<StoreError>>(&self, f: impl FnOnce(&Db<'_>) -> Result<T, E>) -> Result<T, E> {
-        let mut conn = self.writer.lock().map_err(StoreError::from)?;
+        let mut conn = self.writer.lock().unwrap_or_else(|poisoned| {
+            self.writer.clear_poison();
+            poisoned.into_inner()
+        });
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let value = f(&Db { conn: &tx, sealer: &self.sealer })?;
         tx.commit().map_err(StoreError::from)?;
@@ -148,7 +176,8 @@ impl Store {
     }
 
     fn take_reader(&self) -> Result<Connection, StoreError> {
-        let mut pool = self.readers.lock()?;
+        // The pool's lock guards a few counter updates that cannot panic; its poison means nothing.
+        let mut pool = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
         loop {
             if let Some(conn) = pool.idle.pop() {
                 return Ok(conn);
@@ -158,17 +187,25 @@ impl Store {
                 drop(pool);
                 let opened = self.open_reader();
                 if opened.is_err() {
-                    self.readers.lock()?.open -= 1;
+                    self.readers.lock().unwrap_or_else(PoisonError::into_inner).open -= 1;
                 }
                 return opened;
             }
-            pool = self.reader_freed.wait(pool)?;
+            pool = self.reader_freed.wait(pool).unwrap_or_else(PoisonError::into_inner);
         }
     }
 
     fn return_reader(&self, conn: Connection) {
         let mut pool = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
         pool.idle.push(conn);
+        self.reader_freed.notify_one();
+    }
+
+    /// A reader that will not come back (its user panicked): its place opens for a new one.
+    fn forget_reader(&self, conn: Connection) {
+        drop(conn);
+        let mut pool = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
+        pool.open = pool.open.saturating_sub(1);
         self.reader_freed.notify_one();
     }
 
@@ -187,7 +224,10 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     // keydesk has more distinct statements than rusqlite's default cache of 16 holds.
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.pragma_update(None, "foreign_keys", true)?;
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    // FULL: a commit is on disk (the WAL synced) before the answer that reports it goes out,
+    // so a power loss cannot take back a license, an activation or a key that was answered.
+    // (NORMAL would only survive a crash of the process.)
+    conn.pragma_update(None, "synchronous", "FULL")?;
     // Without the query planner stability guarantee, SQLite ties the plan of the license
     // query (a join and partial indexes) to the bound key and compiles it again for every
     // new key: 70% of a verify request went to that.

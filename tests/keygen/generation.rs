@@ -108,3 +108,38 @@ async fn with_a_relay_the_customer_mail_is_delivered_with_the_keys_in_it() {
         assert!(messages[0].contains(key.as_str()), "the mail carries {key}: {}", messages[0]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn test_mode_keys_never_verify_or_activate_so_repeated_tests_mint_nothing() {
+    use keydesk::client::keymanager::KeyClient;
+    use keydesk::domain::endpoint::Capabilities;
+    let w = World::with_pools(3, 1, 1).await;
+    let (_, api_key) = w.service.create_api_key(&Actor::Owner, "shop app", Capabilities::All, &[]).expect("key");
+    let client = KeyClient::new(w.url.trim_end_matches("/keygen"), api_key).expect("client");
+    let mut tested = Vec::new();
+    for _ in 0..5 {
+        tested.extend(keys(w.order(Method::Post, "3", &[("edition", "pro"), ("testMode", "Y")]).await));
+    }
+    assert_eq!(tested.len(), 15, "five test runs of the whole pool");
+    let sold = keys(w.order(Method::Post, "3", &[("edition", "pro")]).await);
+    let mut working = 0;
+    for key in tested.iter().chain(&sold) {
+        let fields = [("license_key", key.as_str()), ("identifier", "customer-pc")];
+        let activated = client.post("activate", &fields).await.expect("an envelope");
+        match activated.code() {
+            300 => working += 1,
+            204 => assert!(tested.contains(key), "only test keys answer as blocked"),
+            other => panic!("activate answered {other}: {:?}", activated.response),
+        }
+        let verified = client.post("verify", &fields).await.expect("an envelope");
+        assert_eq!(verified.code(), if tested.contains(key) { 204 } else { 200 }, "{:?}", verified.response);
+    }
+    assert_eq!(working, 3, "working licenses never exceed the pool");
+    assert_eq!(w.pool(w.shop, Edition::Professional).left(), 0);
+    // Above the per-order ceiling, test mode or not, the quantity is refused.
+    let ceiling = (keydesk::domain::limits::MAX_ORDER + 1).to_string();
+    let reply = w.order(Method::Get, &ceiling, &[("edition", "pro"), ("testMode", "Y")]).await;
+    assert_eq!(reply.token(), Some(keydesk::protocol::keygen::Token::NoQuantity));
+    let reply = w.order(Method::Get, "4294967295", &[("edition", "pro")]).await;
+    assert_eq!(reply.token(), Some(keydesk::protocol::keygen::Token::NoQuantity));
+}

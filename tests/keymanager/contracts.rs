@@ -4,7 +4,7 @@ use keydesk::service::Actor;
 
 use crate::world::{World, assert_code};
 
-fn contract_form<'a>(key: &'a str, product: &'a str, quantity: &'a str) -> Vec<(&'a str, &'a str)> {
+pub fn contract_form<'a>(key: &'a str, product: &'a str, quantity: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("contract_key", key),
         ("contract_name", "Reseller pool"),

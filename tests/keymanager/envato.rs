@@ -37,7 +37,7 @@ async fn fake_envato() -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_purchase_code_of_an_envato_product_is_added() {
     let envato = EnvatoClient::new(fake_envato().await, "author-token").expect("client");
-    let w = World::signed_with(keydesk::server::Options { envato: Some(envato) }).await;
+    let w = World::signed_with(keydesk::server::Options { envato: Some(envato), ..Default::default() }).await;
     let fields = ProductFields {
         name: "Theme".into(),
         description: "sold on Envato".into(),

@@ -324,9 +324,14 @@ async fn stock_generation_stores_unique_keys_or_nothing_when_cancelled() {
     assert!(matches!(cancelled, Err(keydesk::service::ServiceError::Cancelled)));
     assert!(seen >= 8_000);
     assert_eq!(w.service.available_keys(product).expect("count"), 10_000, "a cancelled batch leaves nothing behind");
-    // 8^8 = 16,777,216 keys at most: more is refused before anything is made.
+    // More than one stock job may make (domain::limits::MAX_STOCK) is refused before
+    // anything is made, as is more than the format can make (8^8 = 16,777,216 keys here).
     let too_many = w.service.generate_stock(&Actor::Owner, product, 20_000_000, |_| true);
-    assert!(matches!(too_many, Err(keydesk::service::ServiceError::KeyspaceTooSmall)));
+    assert!(matches!(too_many, Err(keydesk::service::ServiceError::TooMany(10_000_000))));
+    let tiny = w.product("Tiny keyspace");
+    w.generator(tiny, "chunk-system", "AB", 1, 2);
+    let beyond = w.service.generate_stock(&Actor::Owner, tiny, 5, |_| true);
+    assert!(matches!(beyond, Err(keydesk::service::ServiceError::KeyspaceTooSmall)), "{beyond:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -31,6 +31,15 @@ impl World {
         Self::signed_with(keydesk::server::Options::default()).await
     }
 
+    /// A signed world whose server takes webhooks to 127.0.0.1 (where the tests' receivers are).
+    pub async fn with_local_webhooks() -> Self {
+        let options = keydesk::server::Options {
+            webhooks: keydesk::domain::webhook::WebhookReach::AnyAddress,
+            ..Default::default()
+        };
+        Self::signed_with(options).await
+    }
+
     /// A world with no signing key at all.
     pub async fn unsigned() -> Self {
         Self::with_options(keydesk::server::Options::default()).await

@@ -180,6 +180,19 @@ async fn a_request_outside_the_time_window_is_refused_where_one_is_set() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_request_time_at_the_edge_of_the_integers_is_outside_the_window_not_a_crash() {
+    let w = World::start_with(|s| s.request_window_secs = 300).await;
+    for at in [i64::MIN, i64::MIN + 1, i64::MAX] {
+        let envelope = Envelope { request: register("edgy"), request_time: Some(at), distributor: None };
+        let body = envelope.to_xml();
+        let sum = checksum(body.as_bytes(), &w.acme_salt);
+        let answer = w.acme.post_raw(body.into_bytes(), &sum).await.expect("answer");
+        assert_eq!((answer.status, exception(&answer.reply).0), (403, -30905), "requesttime {at}");
+    }
+    assert_eq!(user_count(&w), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn both_endpoint_paths_and_any_content_type_work() {
     let w = World::start().await;
     let other = w.url.replace("td2api", "td2as");

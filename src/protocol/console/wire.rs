@@ -221,7 +221,7 @@ pub struct KeyImportReport {
 }
 
 /// The most stock keys one request makes; a client asks again for more (and shows progress).
-pub const STOCK_PER_REQUEST: u64 = 50_000;
+pub use crate::domain::limits::MAX_STOCK_PER_REQUEST as STOCK_PER_REQUEST;
 
 /// `POST /console/v1/products/{id}/stock`: how many keys to make in one request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

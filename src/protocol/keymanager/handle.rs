@@ -14,15 +14,17 @@ use super::wire::{
 use crate::domain::contract::{ContractId, ContractRights, ContractTerms};
 use crate::domain::endpoint::Endpoint;
 use crate::domain::generator::GeneratorId;
-use crate::domain::license::KeyState;
+use crate::domain::license::{KeyState, License};
+use crate::domain::limits::MAX_VALIDITY_DAYS;
 use crate::domain::product::{Product, ProductId, ProductSource};
 use crate::domain::user::is_valid_email;
 use crate::domain::validation::{FieldErrors, Problem};
+use crate::domain::webhook::{WebhookReach, WebhookRefusal, check_url};
 use crate::service::jobs::QueuedAssign;
 use crate::service::keys::KeyTerms;
 use crate::service::telemetry::TelemetryInput;
 use crate::service::{Actor, Service, ServiceError};
-use crate::store::{KeyFilter, ProductFields, TelemetryFilter};
+use crate::store::{Job, KeyFilter, ProductFields, TelemetryFilter};
 
 /// A coded response, and the product whose key (if it has one) signs it.
 #[derive(Debug)]
@@ -56,6 +58,15 @@ fn invalid(code: Code, errors: FieldErrors, product: Option<ProductId>) -> Answe
 }
 
 /// The code for a refusal on `endpoint`. Every service error is named here.
+/// The refusal of a webhook to a loopback, private or link-local address.
+const PRIVATE_HOOK: &str = "The webhook url must point to a public address.";
+
+/// The refusal of a validity above [`MAX_VALIDITY_DAYS`].
+const VALIDITY_TOO_LONG: &str = "The validity may be at most 36500 days.";
+
+/// create-license-keys' refusal of an array above [`crate::domain::limits::MAX_CREATE_KEYS`].
+const TOO_MANY_KEYS: &str = "The license keys may be at most 10000 per request.";
+
 pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductId>) -> Result<Answer, Internal> {
     use Endpoint as E;
     // Meta codes: [create, update, delete] for license keys, then for products.
@@ -95,6 +106,18 @@ pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductI
             return Ok(Answer { response, product });
         }
         ServiceError::NoneCreated => Code::NoneCreated,
+        // Above a ceiling of domain::limits. random-assign says how many one call may have.
+        ServiceError::TooMany(most) => match endpoint {
+            E::RandomAssign | E::RandomAssignQueued => {
+                let response = Response::new(Code::InsufficientKeys).with("available_quantity", most);
+                return Ok(Answer { response, product });
+            }
+            E::CreateLicenseKeys => {
+                let errors = FieldErrors::one("license_keys", Problem::Message(TOO_MANY_KEYS));
+                return Ok(invalid(Code::CreateIncorrect, errors, product));
+            }
+            _ => Code::ContractQuantity,
+        },
         ServiceError::ProductNotFound if contracts_api => Code::ContractsApiNoProduct,
         ServiceError::ProductNotFound => match endpoint {
             E::CreateProductMeta => Code::ProductMetaCreateNoProduct,
@@ -316,6 +339,9 @@ fn key_terms(params: &Params, errors: &mut FieldErrors) -> Option<KeyTerms> {
     let product = product_param(params, "product_id", errors);
     let activation_limit = count_param(params, "activation_limit", true, errors);
     let validity_days = count_param(params, "validity", true, errors);
+    if validity_days.is_some_and(|days| days > MAX_VALIDITY_DAYS) {
+        errors.add("validity", Problem::Message(VALIDITY_TOO_LONG));
+    }
     let state = match params.filled("status") {
         None => {
             errors.add("status", Problem::Required);
@@ -425,41 +451,51 @@ fn assign_request(params: &Params) -> AssignRequest {
     }
 }
 
-/// random-assign-license-keys, for the endpoint and for queued jobs alike.
+/// random-assign-license-keys.
 fn assign(service: &Service, actor: &Actor, request: &AssignRequest) -> Result<Answer, ServiceError> {
     let product = request.product.ok_or(ServiceError::ProductNotFound)?;
     let Some(quantity) = request.quantity else {
         return Err(ServiceError::InsufficientKeys(service.available_keys(product)?));
     };
-    let keys =
-        service.random_assign(actor, product, &request.owner_name, &request.owner_email, quantity, request.generate)?;
-    let list: Vec<Value> = keys.iter().map(key_assigned).collect();
-    Ok(Answer { response: Response::new(Code::KeysAssigned).with("license_keys", list), product: None })
+    let owner = (request.owner_name.as_str(), request.owner_email.as_str());
+    Ok(assigned(&service.random_assign(actor, product, owner, quantity, request.generate)?))
 }
 
-/// Runs a queued assignment: the answer random-assign-license-keys would have given, with
-/// the caller's `identifier` added, for the webhook.
-pub fn run_queued(service: &Service, queued: &QueuedAssign) -> Result<Answer, Internal> {
-    let request = AssignRequest {
-        product: queued.product_id.map(ProductId),
-        owner_name: queued.owner_name.clone(),
-        owner_email: queued.owner_email.clone(),
-        quantity: queued.quantity,
-        generate: queued.generate,
+/// 803 with the assigned keys.
+fn assigned(keys: &[License]) -> Answer {
+    let list: Vec<Value> = keys.iter().map(key_assigned).collect();
+    Answer { response: Response::new(Code::KeysAssigned).with("license_keys", list), product: None }
+}
+
+/// Runs a queued assignment once (see `Service::run_assignment_once`) and returns the body
+/// to post to its webhook: the answer random-assign-license-keys would have given, with the
+/// caller's `identifier` added, as `sign` renders it. A retry gets the very same body.
+pub fn run_queued(
+    service: &Service,
+    job: &Job,
+    queued: &QueuedAssign,
+    sign: impl FnOnce(Answer) -> Option<String>,
+) -> Result<String, Internal> {
+    let webhook_answer = |outcome: Result<Vec<License>, ServiceError>| {
+        let answer = match outcome {
+            Ok(keys) => assigned(&keys),
+            Err(error) => refusal(Endpoint::RandomAssign, error, None)?,
+        };
+        Ok::<_, Internal>(Answer {
+            response: answer.response.with("identifier", queued.identifier.clone()),
+            product: answer.product,
+        })
     };
-    // The key that asked may have been switched off since.
+    // The key that asked may have been switched off since: nothing is assigned.
     let still_active =
         service.api_keys().map_err(|e| Internal(e.to_string()))?.iter().any(|k| k.id == queued.api_key && k.active);
-    let outcome = if still_active {
-        assign(service, &Actor::ApiKey(queued.api_key), &request)
-    } else {
-        Err(ServiceError::ApiKeyInactive)
-    };
-    let answer = match outcome {
-        Ok(answer) => answer,
-        Err(error) => refusal(Endpoint::RandomAssign, error, None)?,
-    };
-    Ok(Answer { response: answer.response.with("identifier", queued.identifier.clone()), product: answer.product })
+    if !still_active {
+        let answer = webhook_answer(Err(ServiceError::ApiKeyInactive))?;
+        return sign(answer).ok_or_else(|| Internal("could not sign the answer".into()));
+    }
+    service
+        .run_assignment_once(job, queued, |outcome| webhook_answer(outcome).ok().and_then(sign))
+        .map_err(|e| Internal(e.to_string()))
 }
 
 /// Whether this build answers the endpoint; the others are not routed yet.
@@ -475,6 +511,8 @@ pub struct Context {
     pub base_url: String,
     /// The API key the request came with (download links carry it, as the original's do).
     pub api_key: String,
+    /// Where a queued assignment's webhook may point.
+    pub webhooks: WebhookReach,
 }
 
 /// Answers one license key API request for `actor`.
@@ -487,10 +525,21 @@ pub fn handle(
 ) -> Result<Answer, Internal> {
     let key = params.text("license_key").trim();
     let identifier = params.text("identifier");
-    // The product whose key signs the answer: the key's, or the one named.
-    let product = match params.filled("product_id").and_then(|p| p.parse().ok()) {
-        Some(id) => Some(ProductId(id)),
-        None if !key.is_empty() => service.product_of_key(key).map_err(|e| Internal(e.to_string()))?,
+    // The product whose key signs the answer. An answer about a key is signed with the key's
+    // own product's key, and a caller naming another product learns only that the key is no
+    // key of it (210), so a valid key of one product never yields an answer signed for another.
+    let named = params.filled("product_id").and_then(|p| p.parse().ok()).map(ProductId);
+    let own = || service.product_of_key(key).map_err(|e| Internal(e.to_string()));
+    let product = match named {
+        _ if endpoint.judges_a_key() => {
+            let own = if key.is_empty() { None } else { own()? };
+            if named.is_some_and(|named| Some(named) != own) {
+                return refusal(endpoint, ServiceError::KeyUnknown, own);
+            }
+            own
+        }
+        Some(id) => Some(id),
+        None if !key.is_empty() => own()?,
         None => None,
     };
     let outcome = dispatch(service, actor, endpoint, Call { params, key, identifier, product, context });
@@ -540,8 +589,14 @@ fn dispatch(service: &Service, actor: &Actor, endpoint: Endpoint, call: Call<'_>
         E::RandomAssign => assign(service, actor, &assign_request(params)),
         E::RandomAssignQueued => {
             let webhook_url = params.filled("webhook_url").unwrap_or_default();
-            if !(webhook_url.starts_with("http://") || webhook_url.starts_with("https://")) {
-                return Err(ServiceError::Invalid(FieldErrors::one("webhook_url", Problem::Url)));
+            match check_url(webhook_url, context.webhooks) {
+                Ok(()) => {}
+                Err(WebhookRefusal::NotHttp) => {
+                    return Err(ServiceError::Invalid(FieldErrors::one("webhook_url", Problem::Url)));
+                }
+                Err(WebhookRefusal::PrivateAddress) => {
+                    return Err(ServiceError::Invalid(FieldErrors::one("webhook_url", Problem::Message(PRIVATE_HOOK))));
+                }
             }
             let request = assign_request(params);
             let Actor::ApiKey(api_key) = *actor else {

@@ -93,7 +93,8 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         | ServiceError::MetaMissing
         | ServiceError::MetaKeyRequired
         | ServiceError::MetaValueRequired
-        | ServiceError::NoneCreated => ErrorCode::Malformed,
+        | ServiceError::NoneCreated
+        | ServiceError::TooMany(_) => ErrorCode::Malformed,
         // Key manager outcomes concern key manager keys, which no distributor sees.
         ServiceError::KeyUnknown
         | ServiceError::KeyNotAssigned

@@ -209,6 +209,23 @@ macro_rules! commands {
     };
 }
 
+impl Request {
+    /// Whether the command hashes or checks a password (Argon2id): such requests take one of
+    /// the server's password slots, so they cannot crowd out the rest.
+    pub fn runs_argon2(&self) -> bool {
+        matches!(
+            self,
+            Self::LoginUser { .. }
+                | Self::RegisterUser { .. }
+                | Self::SendPassword { .. }
+                | Self::ResetPassword { .. }
+                | Self::ChangePassword { .. }
+                | Self::UpdatePassword { .. }
+                | Self::ConfirmUserDelete { .. }
+        )
+    }
+}
+
 commands! {
     LoginUser = "loginuser" { username: Option<String> = ["username"], useroremail: Option<String> = ["useroremail"], password: String = ["password"] }
     SearchUser = "searchuser" {

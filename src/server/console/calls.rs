@@ -4,16 +4,17 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::{problem, session};
+use super::problem;
 use crate::backend::{Backend, BackendError, BackendResult, LocalBackend, NewLicenseOrder, UserAction};
 use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::license::LicenseId;
 use crate::domain::product::ProductId;
+use crate::domain::staff::Staff;
 use crate::domain::user::UserId;
 use crate::protocol::console::wire::{
     Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest, LicensesWindow, NewUser,
@@ -36,18 +37,15 @@ pub(super) fn backend_refusal(error: BackendError) -> Response {
 }
 
 /// Runs `call` with the request's input on the backend as the request's session sees it,
-/// off the async threads. The session is checked first: a caller without one learns
-/// nothing from how the rest of the request is refused.
-async fn run<I, T, F>(state: AppState, headers: HeaderMap, input: Result<I, Response>, call: F) -> Response
+/// off the async threads. The session was found before the body was read
+/// ([`super::require_session`]): a caller without one learns nothing from how the rest of
+/// the request is refused, and costs no body.
+async fn run<I, T, F>(state: AppState, staff: Staff, input: Result<I, Response>, call: F) -> Response
 where
     I: Send + 'static,
     T: Serialize + Send + 'static,
     F: FnOnce(&LocalBackend, I) -> BackendResult<T> + Send + 'static,
 {
-    let staff = match session(&state, &headers).await {
-        Ok(staff) => staff,
-        Err(refused) => return refused,
-    };
     let input = match input {
         Ok(input) => input,
         Err(refused) => return refused,
@@ -60,12 +58,12 @@ where
     }
 }
 
-async fn as_session<T, F>(state: AppState, headers: HeaderMap, call: F) -> Response
+async fn as_session<T, F>(state: AppState, staff: Staff, call: F) -> Response
 where
     T: Serialize + Send + 'static,
     F: FnOnce(&LocalBackend) -> BackendResult<T> + Send + 'static,
 {
-    run(state, headers, Ok(()), move |backend, ()| call(backend)).await
+    run(state, staff, Ok(()), move |backend, ()| call(backend)).await
 }
 
 /// 400 for a body or query that is not the call's; a body too large (413) or not JSON (415)
@@ -78,12 +76,7 @@ fn bad_request(what: &str, status: StatusCode, rejection: impl std::fmt::Display
     problem(status, "refused", format!("The {what} is not this call's: {rejection}"))
 }
 
-async fn with_body<B, T, F>(
-    state: AppState,
-    headers: HeaderMap,
-    json: Result<Json<B>, JsonRejection>,
-    call: F,
-) -> Response
+async fn with_body<B, T, F>(state: AppState, staff: Staff, json: Result<Json<B>, JsonRejection>, call: F) -> Response
 where
     B: Send + 'static,
     T: Serialize + Send + 'static,
@@ -91,12 +84,12 @@ where
 {
     let input =
         json.map(|Json(body)| body).map_err(|rejection| bad_request("JSON body", rejection.status(), rejection));
-    run(state, headers, input, call).await
+    run(state, staff, input, call).await
 }
 
 async fn with_query<Q, T, F>(
     state: AppState,
-    headers: HeaderMap,
+    staff: Staff,
     query: Result<Query<Q>, QueryRejection>,
     call: F,
 ) -> Response
@@ -107,160 +100,178 @@ where
 {
     let input =
         query.map(|Query(query)| query).map_err(|rejection| bad_request("query string", rejection.status(), rejection));
-    run(state, headers, input, call).await
+    run(state, staff, input, call).await
 }
 
-pub(super) async fn distributors(State(s): State<AppState>, h: HeaderMap) -> Response {
-    as_session(s, h, |b| b.distributors()).await
+pub(super) async fn distributors(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.distributors()).await
 }
 
 pub(super) async fn users(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     query: Result<Query<UsersWindow>, QueryRejection>,
 ) -> Response {
-    with_query(s, h, query, |b, w: UsersWindow| b.users(w.order, w.descending, w.offset, w.limit)).await
+    with_query(s, staff, query, |b, w: UsersWindow| b.users(w.order, w.descending, w.offset, w.limit)).await
 }
 
 pub(super) async fn search_users(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     query: Result<Query<UserSearch>, QueryRejection>,
 ) -> Response {
-    with_query(s, h, query, |b, q: UserSearch| b.search_users(&q.username, &q.email, q.limit)).await
+    with_query(s, staff, query, |b, q: UserSearch| b.search_users(&q.username, &q.email, q.limit)).await
 }
 
-pub(super) async fn user(State(s): State<AppState>, h: HeaderMap, Path(id): Path<i64>) -> Response {
-    as_session(s, h, move |b| b.user(UserId(id))).await
+pub(super) async fn user(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(id): Path<i64>,
+) -> Response {
+    as_session(s, staff, move |b| b.user(UserId(id))).await
 }
 
 pub(super) async fn register_user(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<NewUser>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, n: NewUser| b.register_user(n.distributor, &n.registration)).await
+    with_body(s, staff, json, |b, n: NewUser| b.register_user(n.distributor, &n.registration)).await
 }
 
 pub(super) async fn user_action(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     Path(username): Path<String>,
     json: Result<Json<UserAction>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, move |b, action: UserAction| b.user_action(&username, &action)).await
+    with_body(s, staff, json, move |b, action: UserAction| b.user_action(&username, &action)).await
 }
 
 pub(super) async fn import_users(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<UserImport>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, i: UserImport| b.import_users(i.distributor, &i.records)).await
+    with_body(s, staff, json, |b, i: UserImport| b.import_users(i.distributor, &i.records)).await
 }
 
-pub(super) async fn export_users(State(s): State<AppState>, h: HeaderMap) -> Response {
-    as_session(s, h, |b| b.export_users()).await
+pub(super) async fn export_users(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.export_users()).await
 }
 
 pub(super) async fn licenses(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<LicensesWindow>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, w: LicensesWindow| b.licenses(&w.query, w.offset, w.limit)).await
+    with_body(s, staff, json, |b, w: LicensesWindow| b.licenses(&w.query, w.offset, w.limit)).await
 }
 
-pub(super) async fn license_activations(State(s): State<AppState>, h: HeaderMap, Path(id): Path<i64>) -> Response {
-    as_session(s, h, move |b| b.license_activations(LicenseId(id))).await
+pub(super) async fn license_activations(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(id): Path<i64>,
+) -> Response {
+    as_session(s, staff, move |b| b.license_activations(LicenseId(id))).await
 }
 
 pub(super) async fn create_license(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<NewLicenseOrder>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, order: NewLicenseOrder| b.create_license(&order)).await
+    with_body(s, staff, json, |b, order: NewLicenseOrder| b.create_license(&order)).await
 }
 
 pub(super) async fn license_action(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<LicenseActionRequest>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, request: LicenseActionRequest| b.license_action(&request.number, &request.action)).await
+    with_body(s, staff, json, |b, request: LicenseActionRequest| b.license_action(&request.number, &request.action))
+        .await
 }
 
 pub(super) async fn export_licenses(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<LicenseQuery>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, query: LicenseQuery| b.export_licenses(&query)).await
+    with_body(s, staff, json, |b, query: LicenseQuery| b.export_licenses(&query)).await
 }
 
 pub(super) async fn import_keys(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     Path(product): Path<i64>,
     json: Result<Json<KeyImport>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, move |b, import: KeyImport| {
+    with_body(s, staff, json, move |b, import: KeyImport| {
         let (created, duplicates) = b.import_keys(ProductId(product), &import.keys)?;
         Ok(KeyImportReport { created, duplicates })
     })
     .await
 }
 
-pub(super) async fn products(State(s): State<AppState>, h: HeaderMap) -> Response {
-    as_session(s, h, |b| b.products()).await
+pub(super) async fn products(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.products()).await
 }
 
-pub(super) async fn generators(State(s): State<AppState>, h: HeaderMap) -> Response {
-    as_session(s, h, |b| b.generators()).await
+pub(super) async fn generators(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.generators()).await
 }
 
 pub(super) async fn create_product(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<ProductFields>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, fields: ProductFields| b.create_product(&fields)).await
+    with_body(s, staff, json, |b, fields: ProductFields| b.create_product(&fields)).await
 }
 
 pub(super) async fn create_generator(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<GeneratorFields>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, fields: GeneratorFields| b.create_generator(&fields)).await
+    with_body(s, staff, json, |b, fields: GeneratorFields| b.create_generator(&fields)).await
 }
 
-pub(super) async fn releases(State(s): State<AppState>, h: HeaderMap, Path(product): Path<i64>) -> Response {
-    as_session(s, h, move |b| b.releases(ProductId(product))).await
+pub(super) async fn releases(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(product): Path<i64>,
+) -> Response {
+    as_session(s, staff, move |b| b.releases(ProductId(product))).await
 }
 
-pub(super) async fn create_signing_key(State(s): State<AppState>, h: HeaderMap, Path(product): Path<i64>) -> Response {
-    as_session(s, h, move |b| b.create_signing_key(ProductId(product))).await
+pub(super) async fn create_signing_key(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(product): Path<i64>,
+) -> Response {
+    as_session(s, staff, move |b| b.create_signing_key(ProductId(product))).await
 }
 
 pub(super) async fn set_contract_rights(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     Path(contract): Path<i64>,
     json: Result<Json<ContractRights>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, move |b, rights: ContractRights| b.set_contract_rights(ContractId(contract), rights)).await
+    with_body(s, staff, json, move |b, rights: ContractRights| b.set_contract_rights(ContractId(contract), rights))
+        .await
 }
 
 /// Makes up to [`STOCK_PER_REQUEST`] keys in one transaction; the number stored.
 pub(super) async fn generate_stock(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     Path(product): Path<i64>,
     json: Result<Json<Count>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, move |b, count: Count| {
+    with_body(s, staff, json, move |b, count: Count| {
         if count.count > STOCK_PER_REQUEST {
             return Err(BackendError::Refused(format!("Ask for at most {STOCK_PER_REQUEST} keys per request.")));
         }
@@ -269,64 +280,68 @@ pub(super) async fn generate_stock(
     .await
 }
 
-pub(super) async fn resellers(State(s): State<AppState>, h: HeaderMap) -> Response {
-    as_session(s, h, |b| b.resellers()).await
+pub(super) async fn resellers(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.resellers()).await
 }
 
 /// `POST keys`: keys for a reseller's customer, as the session's role allows.
 pub(super) async fn issue_keys(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<KeyRequest>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, request: KeyRequest| {
+    with_body(s, staff, json, |b, request: KeyRequest| {
         let (reseller, order) = request.into_order().map_err(|refused| BackendError::Refused(refused.into()))?;
         b.issue_keys(reseller, &order).map(IssuedView::from)
     })
     .await
 }
 
-pub(super) async fn outbox(State(s): State<AppState>, h: HeaderMap) -> Response {
-    as_session(s, h, |b| b.outbox()).await
+pub(super) async fn outbox(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.outbox()).await
 }
 
-pub(super) async fn smtp_sender(State(s): State<AppState>, h: HeaderMap) -> Response {
-    as_session(s, h, |b| b.smtp_sender()).await
+pub(super) async fn smtp_sender(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.smtp_sender()).await
 }
 
 pub(super) async fn set_smtp_relay(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<Option<SmtpRelay>>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, relay: Option<SmtpRelay>| {
+    with_body(s, staff, json, |b, relay: Option<SmtpRelay>| {
         b.set_smtp_relay(relay.as_ref().map(|r| (r.url.as_str(), r.from.as_str())))
     })
     .await
 }
 
-pub(super) async fn deliver_mail(State(s): State<AppState>, h: HeaderMap) -> Response {
-    as_session(s, h, |b| b.deliver_mail()).await
+pub(super) async fn deliver_mail(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.deliver_mail()).await
 }
 
-pub(super) async fn resend_mail(State(s): State<AppState>, h: HeaderMap, Path(id): Path<i64>) -> Response {
-    as_session(s, h, move |b| b.resend_mail(id)).await
+pub(super) async fn resend_mail(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(id): Path<i64>,
+) -> Response {
+    as_session(s, staff, move |b| b.resend_mail(id)).await
 }
 
 pub(super) async fn activity(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<AuditQuery>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, query: AuditQuery| b.activity(&query)).await
+    with_body(s, staff, json, |b, query: AuditQuery| b.activity(&query)).await
 }
 
 pub(super) async fn telemetry(
     State(s): State<AppState>,
-    h: HeaderMap,
+    Extension(staff): Extension<Staff>,
     json: Result<Json<TelemetryFilter>, JsonRejection>,
 ) -> Response {
-    with_body(s, h, json, |b, filter: TelemetryFilter| b.telemetry(&filter)).await
+    with_body(s, staff, json, |b, filter: TelemetryFilter| b.telemetry(&filter)).await
 }
 
 /// Every backend call of the console API, by path.
