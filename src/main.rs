@@ -109,6 +109,9 @@ struct ServeArgs {
     /// addresses too (a shop whose receiver is on the LAN). Off: public addresses only.
     #[arg(long)]
     allow_private_webhooks: bool,
+    /// How long finished records are kept; a purge runs every hour.
+    #[command(flatten)]
+    retention: admin::RetentionArgs,
     /// Connections served at once; more wait in the listen backlog until one closes.
     #[arg(long, default_value_t = keydesk::server::Limits::default().max_connections)]
     max_connections: usize,
@@ -225,6 +228,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(keydesk::server::deliver_mail_forever(service.clone(), relay, Duration::from_secs(5)));
         let reach = if args.allow_private_webhooks { WebhookReach::AnyAddress } else { WebhookReach::PublicOnly };
         tokio::spawn(keydesk::server::run_jobs_forever(service.clone(), reach, Duration::from_secs(1)));
+        let retention = args.retention.into();
+        tokio::spawn(keydesk::server::purge_forever(service.clone(), retention, Duration::from_secs(3600)));
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;

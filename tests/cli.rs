@@ -169,3 +169,50 @@ fn an_operator_sets_up_a_reseller_and_a_pool_from_the_command_line() {
     assert!(listed.contains("sales@shop.example\tShop\tpro 5/5 left"), "{listed}");
     assert!(listed.contains("b@shop.example\tB\tno pools"), "{listed}");
 }
+
+#[test]
+fn backup_copies_a_served_database_and_verify_checks_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("k.sqlite");
+    let admin = |args: &[&str]| keydesk().args(["admin", "--db"]).arg(&db).args(args).output().expect("admin");
+    assert!(admin(&["distributor", "add", "ACME", "--name", "Acme", "--ip", "127.0.0.1"]).status.success());
+    let (child, _log, _address) = serve(&db, &[]);
+    let child = process::KillOnDrop(child);
+    let copy = dir.path().join("copy.sqlite");
+    let backup = admin(&["backup", &copy.display().to_string()]);
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    let again = admin(&["backup", &copy.display().to_string()]);
+    assert!(!again.status.success(), "an existing file is never overwritten");
+    drop(child);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&copy).expect("copy").permissions().mode() & 0o777, 0o600);
+    }
+    let key = format!("{}.key", db.display());
+    let verify = keydesk()
+        .args(["admin", "--db"])
+        .arg(&copy)
+        .args(["--data-key-file", &key, "verify"])
+        .output()
+        .expect("verify");
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stderr));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("integrity and foreign keys ok"));
+    let listed = keydesk()
+        .args(["admin", "--db"])
+        .arg(&copy)
+        .args(["--data-key-file", &key, "distributor", "list"])
+        .output()
+        .expect("list");
+    assert!(String::from_utf8_lossy(&listed.stdout).contains("ACME"), "the copy holds the served data");
+
+    // A file that is no database is refused with a sentence, and left as it was.
+    let bad = dir.path().join("bad.sqlite");
+    std::fs::write(&bad, vec![0x5a; 8192]).expect("write");
+    let refused =
+        keydesk().args(["admin", "--db"]).arg(&bad).args(["--data-key-file", &key, "verify"]).output().expect("verify");
+    assert!(!refused.status.success());
+    let text = String::from_utf8_lossy(&refused.stderr);
+    assert!(text.contains("not a database"), "{text}");
+    assert_eq!(std::fs::read(&bad).expect("read"), vec![0x5a; 8192]);
+}

@@ -9,6 +9,7 @@ use std::net::IpAddr;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use keydesk::domain::distributor::{DistributorCode, DistributorSettings};
+use keydesk::service::retention::Retention;
 use keydesk::service::{Actor, Service};
 use keydesk::store::OutboxState;
 
@@ -31,12 +32,58 @@ pub enum AdminCommand {
     /// Staff accounts of a shared server's console API, and their sessions.
     #[command(subcommand)]
     Staff(staff::StaffCommand),
+    /// Write a consistent copy of the database to FILE while `keydesk serve` goes on (SQLite's
+    /// online backup). FILE must not exist; it is created mode 0600. Keep the data key
+    /// (DB.key) with it: the copy's sealed values need it.
+    Backup { file: std::path::PathBuf },
+    /// Check the database: SQLite's integrity check and its foreign keys. Exits non-zero and
+    /// names each problem when there is one.
+    Verify,
+    /// Delete what the retention no longer keeps: sent and failed mails, finished jobs, dead
+    /// sessions, old telemetry and audit entries (`keydesk serve` does this every hour).
+    Purge(RetentionArgs),
     /// List the mails in the outbox.
     Outbox {
         /// Only mails in this state: queued, sent or failed.
         #[arg(long)]
         state: Option<String>,
     },
+}
+
+/// How long records are kept (`keydesk admin purge`, `keydesk serve`).
+#[derive(Args, Clone, Copy)]
+pub struct RetentionArgs {
+    /// Days sent and failed mails are kept (their bodies carry codes and keys).
+    #[arg(long, default_value_t = Retention::default().mail_days)]
+    pub keep_mail_days: u32,
+    /// Days finished queued jobs are kept (their results carry the assigned keys).
+    #[arg(long, default_value_t = Retention::default().job_days)]
+    pub keep_job_days: u32,
+    /// Days expired and revoked console sessions are kept.
+    #[arg(long, default_value_t = Retention::default().session_days)]
+    pub keep_session_days: u32,
+    /// Days telemetry records are kept.
+    #[arg(long, default_value_t = Retention::default().telemetry_days)]
+    pub keep_telemetry_days: u32,
+    /// Telemetry records kept at most, newest first, whatever their age.
+    #[arg(long, default_value_t = Retention::default().telemetry_rows)]
+    pub keep_telemetry_rows: u64,
+    /// Days audit entries are kept.
+    #[arg(long, default_value_t = Retention::default().audit_days)]
+    pub keep_audit_days: u32,
+}
+
+impl From<RetentionArgs> for Retention {
+    fn from(args: RetentionArgs) -> Self {
+        Self {
+            mail_days: args.keep_mail_days,
+            job_days: args.keep_job_days,
+            session_days: args.keep_session_days,
+            telemetry_days: args.keep_telemetry_days,
+            telemetry_rows: args.keep_telemetry_rows,
+            audit_days: args.keep_audit_days,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -145,6 +192,27 @@ pub fn run(service: &Service, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Reseller(command) => resellers::run_reseller(service, command)?,
         AdminCommand::Pool(command) => resellers::run_pool(service, command)?,
         AdminCommand::Staff(command) => staff::run(service, command)?,
+        AdminCommand::Backup { file } => {
+            service.store().backup_to(&file)?;
+            println!("copied {} to {}", service.store().path().display(), file.display());
+        }
+        AdminCommand::Purge(retention) => {
+            let purged = service.purge(&Actor::Owner, &retention.into())?;
+            println!(
+                "deleted {} mail(s), {} job(s), {} session(s), {} telemetry record(s), {} audit entr(ies)",
+                purged.mail, purged.jobs, purged.sessions, purged.telemetry, purged.audit
+            );
+        }
+        AdminCommand::Verify => {
+            let problems = service.store().check()?;
+            if !problems.is_empty() {
+                for problem in &problems {
+                    println!("{problem}");
+                }
+                bail!("{} problem(s) in {}", problems.len(), service.store().path().display());
+            }
+            println!("{}: integrity and foreign keys ok", service.store().path().display());
+        }
         AdminCommand::Outbox { state } => {
             let state = match state.as_deref() {
                 None => None,
@@ -159,4 +227,17 @@ pub fn run(service: &Service, command: AdminCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// A password for an account: the first line of standard input (`--password-stdin`), or a
+/// generated one (`generated` true: print it once).
+fn new_password(from_stdin: bool, generate: impl FnOnce() -> String) -> anyhow::Result<(String, bool)> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut line)
+            .map_err(|e| anyhow::anyhow!("reading the password: {e}"))?;
+        Ok((line.trim_end_matches(['\r', '\n']).to_owned(), false))
+    } else {
+        Ok((generate(), true))
+    }
 }

@@ -1,8 +1,6 @@
 //! `keydesk admin reseller …` and `keydesk admin pool …`: resellers and their pools for an
 //! operator without a console.
 
-use std::io::BufRead;
-
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use keydesk::domain::distributor::DistributorCode;
@@ -30,6 +28,18 @@ pub enum ResellerCommand {
     },
     /// List resellers and what each pool has left.
     List,
+    /// Switch a reseller off: its password generates no keys, on the keygen URL or in a console.
+    Disable { email: String },
+    /// Switch a disabled reseller back on.
+    Enable { email: String },
+    /// Set a new password (generated and printed once, unless --password-stdin gives one).
+    Password {
+        email: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove a reseller and its pools; refused once keys were drawn from them (disable it then).
+    Delete { email: String },
 }
 
 #[derive(Subcommand)]
@@ -67,13 +77,8 @@ pub fn run_reseller(service: &Service, command: ResellerCommand) -> anyhow::Resu
                     Some(service.distributor_by_code(&code)?.with_context(|| format!("no distributor {code}"))?.id)
                 }
             };
-            let (password, generated) = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
-                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
-            } else {
-                (temporary_password(&mut rand::rngs::OsRng), true)
-            };
+            let (password, generated) =
+                super::new_password(password_stdin, || temporary_password(&mut rand::rngs::OsRng))?;
             let reseller = service.add_reseller(owner, &email, &name, &password, distributor)?;
             println!("created reseller {} ({})", reseller.email, reseller.name);
             if generated {
@@ -88,8 +93,34 @@ pub fn run_reseller(service: &Service, command: ResellerCommand) -> anyhow::Resu
                     .map(|p| format!("{} {}/{} left", p.edition.code(), p.left(), p.contract.terms.quantity))
                     .collect();
                 let held = if held.is_empty() { "no pools".to_owned() } else { held.join(", ") };
-                println!("{}\t{}\t{held}", reseller.email, reseller.name);
+                let state = if reseller.disabled { "\tdisabled" } else { "" };
+                println!("{}\t{}\t{held}{state}", reseller.email, reseller.name);
             }
+        }
+        ResellerCommand::Disable { email } => {
+            let holder = reseller_by_email(service, &email)?;
+            service.set_reseller_disabled(owner, holder.id, true)?;
+            println!("disabled {}", holder.email);
+        }
+        ResellerCommand::Enable { email } => {
+            let holder = reseller_by_email(service, &email)?;
+            service.set_reseller_disabled(owner, holder.id, false)?;
+            println!("enabled {}", holder.email);
+        }
+        ResellerCommand::Password { email, password_stdin } => {
+            let holder = reseller_by_email(service, &email)?;
+            let (password, generated) =
+                super::new_password(password_stdin, || temporary_password(&mut rand::rngs::OsRng))?;
+            service.reset_reseller_password(owner, holder.id, &password)?;
+            println!("new password set for {}", holder.email);
+            if generated {
+                println!("password (shown once, send it to the reseller): {password}");
+            }
+        }
+        ResellerCommand::Delete { email } => {
+            let holder = reseller_by_email(service, &email)?;
+            service.delete_reseller(owner, holder.id)?;
+            println!("deleted reseller {} and its pools", holder.email);
         }
     }
     Ok(())

@@ -1,7 +1,5 @@
 //! `keydesk admin staff …`: the accounts that log in to a shared server's console API.
 
-use std::io::BufRead;
-
 use anyhow::{Context, bail};
 use clap::Subcommand;
 use keydesk::domain::distributor::DistributorCode;
@@ -33,6 +31,24 @@ pub enum StaffCommand {
     List,
     /// End every session of a staff member (a lost laptop, a leaver).
     Revoke { username: String },
+    /// Switch an account off: its password logs in no more and its sessions end.
+    Disable { username: String },
+    /// Switch a disabled account back on.
+    Enable { username: String },
+    /// Set a new password (generated and printed once, unless --password-stdin gives one);
+    /// the account's sessions end.
+    Password {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Remove an account and its sessions (the audit log keeps what it did).
+    Delete { username: String },
+}
+
+fn generated() -> String {
+    let mut rng = rand::rngs::OsRng;
+    format!("{}{}", temporary_password(&mut rng), temporary_password(&mut rng))
 }
 
 pub fn run(service: &Service, command: StaffCommand) -> anyhow::Result<()> {
@@ -54,14 +70,7 @@ pub fn run(service: &Service, command: StaffCommand) -> anyhow::Result<()> {
                     Role::Reseller(found.with_context(|| format!("no reseller with e-mail {email}"))?.id)
                 }
             };
-            let (password, generated) = if password_stdin {
-                let mut line = String::new();
-                std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
-                (line.trim_end_matches(['\r', '\n']).to_owned(), false)
-            } else {
-                let mut rng = rand::rngs::OsRng;
-                (format!("{}{}", temporary_password(&mut rng), temporary_password(&mut rng)), true)
-            };
+            let (password, generated) = super::new_password(password_stdin, generated)?;
             let staff = service.add_staff(owner, &username, &password, role)?;
             println!("created staff account {} ({})", staff.username, staff.role.kind());
             if generated {
@@ -70,7 +79,8 @@ pub fn run(service: &Service, command: StaffCommand) -> anyhow::Result<()> {
         }
         StaffCommand::List => {
             for staff in service.staff(owner)? {
-                println!("{}\t{}\t{:?}", staff.username, staff.role.kind(), staff.role);
+                let state = if staff.disabled { "disabled" } else { "active" };
+                println!("{}\t{}\t{:?}\t{state}", staff.username, staff.role.kind(), staff.role);
             }
         }
         StaffCommand::Revoke { username } => {
@@ -80,6 +90,26 @@ pub fn run(service: &Service, command: StaffCommand) -> anyhow::Result<()> {
             };
             let revoked = service.revoke_staff_sessions(owner, staff.id)?;
             println!("ended {revoked} session(s) of {}", staff.username);
+        }
+        StaffCommand::Disable { username } => {
+            let staff = service.set_staff_disabled(owner, &username, true)?;
+            println!("disabled {}; its sessions ended", staff.username);
+        }
+        StaffCommand::Enable { username } => {
+            let staff = service.set_staff_disabled(owner, &username, false)?;
+            println!("enabled {}", staff.username);
+        }
+        StaffCommand::Password { username, password_stdin } => {
+            let (password, generated) = super::new_password(password_stdin, generated)?;
+            service.set_staff_password(owner, &username, &password)?;
+            println!("new password set for {username}; its sessions ended");
+            if generated {
+                println!("password (shown once): {password}");
+            }
+        }
+        StaffCommand::Delete { username } => {
+            service.delete_staff(owner, &username)?;
+            println!("deleted staff account {username}");
         }
     }
     Ok(())

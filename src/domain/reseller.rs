@@ -51,6 +51,9 @@ pub struct Reseller {
     /// built-in templates.
     pub distributor: Option<DistributorId>,
     pub created_at: DateTime<Utc>,
+    /// Switched off: its password generates no keys (`keydesk admin reseller disable`).
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// One edition a reseller bought: a contract on that edition's product.

@@ -39,6 +39,8 @@ pub struct Staff {
     pub username: String,
     pub role: Role,
     pub created_at: DateTime<Utc>,
+    /// Switched off: the password logs in no more (`keydesk admin staff disable`).
+    pub disabled: bool,
 }
 
 /// How long a console session lasts without a new login.

@@ -87,7 +87,16 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
+    let segments = ip.segments();
+    let first = segments[0];
+    let embedded = |high: u16, low: u16| Ipv4Addr::from((u32::from(high) << 16) | u32::from(low));
+    // NAT64 (64:ff9b::/96) and 6to4 (2002::/16) reach the IPv4 address they carry.
+    if segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        return is_public_v4(embedded(segments[6], segments[7]));
+    }
+    if first == 0x2002 {
+        return is_public_v4(embedded(segments[1], segments[2]));
+    }
     !(ip.is_unspecified()
         || ip.is_loopback()
         || ip.is_multicast()
@@ -119,6 +128,8 @@ mod tests {
             "http://0.0.0.0/",
             "http://100.64.0.1/",
             "http://user@127.0.0.1/",
+            "http://[64:ff9b::7f00:1]/",
+            "http://[2002:a00:1::]/",
         ] {
             assert_eq!(check_url(url, WebhookReach::PublicOnly), Err(WebhookRefusal::PrivateAddress), "{url}");
             assert_eq!(check_url(url, WebhookReach::AnyAddress), Ok(()), "{url}");

@@ -1,8 +1,12 @@
 //! The client's address as the faces see it: the TCP peer, or, when the peer is a reverse
-//! proxy named with `--trusted-proxy`, the address that proxy reports in `X-Forwarded-For`
-//! or `Forwarded`. Allowed-address lists, blocklists and login throttles key on it, so they
-//! keep working behind nginx or Caddy; without a trusted proxy those headers are ignored,
-//! since anyone can send them.
+//! proxy named with `--trusted-proxy`, the address that proxy appended to `X-Forwarded-For`.
+//! Allowed-address lists, blocklists and login throttles key on it, so they keep working
+//! behind nginx or Caddy; without a trusted proxy the header is ignored, since anyone can
+//! send it.
+//!
+//! `Forwarded` (RFC 7239) is not read: nginx and Caddy set `X-Forwarded-For`, and a proxy
+//! passes on whatever other forwarding header a client sent, so reading both would let a
+//! client choose its own address through the one its proxy does not set.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -47,31 +51,15 @@ fn canonical(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// The addresses of `Forwarded: for=…` (RFC 7239) when present, else `X-Forwarded-For`, in
-/// order, across repeated headers. Entries that are not addresses (`unknown`, obfuscated
-/// names) are skipped.
+/// The addresses of `X-Forwarded-For`, in order, across repeated headers. Entries that are
+/// not addresses (`unknown`, obfuscated names) are skipped.
 fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
-    let forwarded: Vec<IpAddr> = headers
-        .get_all("forwarded")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .flat_map(|element| element.split(';'))
-        .filter_map(|pair| {
-            let (key, value) = pair.trim().split_once('=')?;
-            key.trim().eq_ignore_ascii_case("for").then(|| parse_node(value.trim().trim_matches('"')))?
-        })
-        .collect();
-    if !forwarded.is_empty() {
-        return forwarded;
-    }
     headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|entry| parse_node(entry.trim()))
-        .map(canonical)
         .collect()
 }
 
@@ -135,8 +123,11 @@ mod tests {
         let proxies = TrustedProxies::new([ip("10.0.0.2"), ip("10.0.0.3")]);
         let forged = headers(&[("x-forwarded-for", "1.2.3.4, 198.51.100.1"), ("x-forwarded-for", "10.0.0.3")]);
         assert_eq!(proxies.client_ip(ip("::ffff:10.0.0.2"), &forged), ip("198.51.100.1"));
-        let rfc = headers(&[("forwarded", r#"for=192.0.2.60;proto=https, for="[2001:db8::17]:4711""#)]);
-        assert_eq!(proxies.client_ip(ip("10.0.0.2"), &rfc), ip("2001:db8::17"));
+        let bracketed = headers(&[("x-forwarded-for", "[2001:db8::17]:4711")]);
+        assert_eq!(proxies.client_ip(ip("10.0.0.2"), &bracketed), ip("2001:db8::17"));
+        // Forwarded is never read: a client could send it through a proxy that sets only XFF.
+        let rfc = headers(&[("forwarded", "for=192.0.2.60"), ("x-forwarded-for", "198.51.100.4")]);
+        assert_eq!(proxies.client_ip(ip("10.0.0.2"), &rfc), ip("198.51.100.4"));
         let nothing = headers(&[("x-forwarded-for", "unknown")]);
         assert_eq!(proxies.client_ip(ip("10.0.0.2"), &nothing), ip("10.0.0.2"));
     }

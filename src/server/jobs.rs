@@ -40,7 +40,10 @@ impl Webhooks {
         let mut builder = reqwest::Client::builder()
             .timeout(DELIVERY_TIMEOUT)
             .connect_timeout(Duration::from_secs(5))
-            .redirect(reqwest::redirect::Policy::none());
+            .redirect(reqwest::redirect::Policy::none())
+            // No HTTP(S)_PROXY from the environment: through a proxy the address rule would
+            // see only the proxy.
+            .no_proxy();
         if reach == WebhookReach::PublicOnly {
             builder = builder.dns_resolver(Arc::new(PublicOnly));
         }

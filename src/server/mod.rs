@@ -147,6 +147,21 @@ pub async fn deliver_mail_forever(service: Service, relay: Option<Relay>, every:
     }
 }
 
+/// Purges what `retention` no longer keeps every `every`, until the process ends.
+pub async fn purge_forever(service: Service, retention: crate::service::retention::Retention, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tick.tick().await;
+        let worker = service.clone();
+        match tokio::task::spawn_blocking(move || worker.purge(&crate::service::Actor::Owner, &retention)).await {
+            Ok(Ok(purged)) if purged.total() > 0 => tracing::info!(?purged, "purged what the retention keeps no more"),
+            Ok(Ok(_)) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "the purge failed"),
+            Err(_) => tracing::warn!("the purge task ended early"),
+        }
+    }
+}
+
 /// Completes on SIGTERM or Ctrl-C.
 pub async fn shutdown_signal() {
     let ctrl_c = async {

@@ -155,6 +155,9 @@ impl Service {
                 created_at: now,
             })?;
             if let Some(code) = &code {
+                db.set_activation_code(id, Some(code), Some(&hash_code(code)))?;
+            }
+            if let Some(code) = &code {
                 queue(
                     db,
                     now,
@@ -169,16 +172,24 @@ impl Service {
         })
     }
 
-    /// Sends a new activation code (the old one stops working: codes are stored hashed).
+    /// Sends the activation mail again, with the same code, so the first mail's code keeps
+    /// working ("Will resend the activation mail"). A user registered before codes were kept
+    /// sealed gets a new code (its old one is known only by its hash).
     pub fn resend_activation(&self, actor: &Actor, name: &str) -> Result<(), ServiceError> {
         let now = self.now();
-        let code = activation_code(&mut OsRng);
         self.store.write(|db| {
             let user = user_for(db, actor, name, Requires::Exists)?;
             if user.status != UserStatus::Inactive {
                 return Err(ServiceError::AlreadyActivated);
             }
-            db.set_user_field(user.id, UserField::ActivationCodeHash, hash_code(&code), now)?;
+            let code = match db.activation_code(user.id)? {
+                Some(code) => code,
+                None => {
+                    let code = activation_code(&mut OsRng);
+                    db.set_activation_code(user.id, Some(&code), Some(&hash_code(&code)))?;
+                    code
+                }
+            };
             queue(
                 db,
                 now,
@@ -233,7 +244,7 @@ impl Service {
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), ServiceError> {
         db.set_user_field(user.id, UserField::Status, UserStatus::Activated.as_str(), now)?;
-        db.set_user_field(user.id, UserField::ActivationCodeHash, None::<String>, now)?;
+        db.set_activation_code(user.id, None, None)?;
         audit(db, now, actor, "activate-user", &user.username, "")
     }
 

@@ -103,12 +103,16 @@ impl Service {
                 return Err(ServiceError::Blocked);
             }
             let host = identifier.split("://").last().unwrap_or(&identifier).split(['/', ':']).next().unwrap_or("");
-            // A domain name has at most 253 characters: a longer "host" is none, and walking
-            // its labels would cost a query per label of whatever a caller sent.
-            if host.len() > MAX_DOMAIN_LENGTH {
-                return Ok(());
-            }
-            let mut domain = host;
+            // A domain name has at most 253 characters: of a longer "host" only the labels
+            // that fit are walked, so a blocked domain cannot hide behind a long prefix and a
+            // caller cannot buy a query per label of whatever it sent.
+            let mut domain = match host.len().checked_sub(MAX_DOMAIN_LENGTH) {
+                None => host,
+                Some(cut) => match host.match_indices('.').find(|(at, _)| *at >= cut) {
+                    Some((at, _)) => &host[at + 1..],
+                    None => return Ok(()),
+                },
+            };
             loop {
                 if db.is_blocked(BlockKind::Domain, domain)? {
                     return Err(ServiceError::Blocked);

@@ -94,6 +94,9 @@ pub enum ServiceError {
     LicenseNotDisabled,
     #[error("{0} already exists")]
     AlreadyExists(String),
+    /// Still used by something that must stay whole; the sentence says what.
+    #[error("{0}")]
+    InUse(String),
     #[error("invalid API key")]
     ApiKeyInvalid,
     #[error("inactive API key")]

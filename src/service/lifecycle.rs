@@ -128,7 +128,7 @@ impl Service {
             let user = user_for(db, actor, name, Requires::Exists)?;
             db.set_user_field(user.id, UserField::Status, status.as_str(), now)?;
             if status == UserStatus::Activated {
-                db.set_user_field(user.id, UserField::ActivationCodeHash, None::<String>, now)?;
+                db.set_activation_code(user.id, None, None)?;
             }
             audit(db, now, actor, "set-user-status", &user.username, status.as_str())
         })

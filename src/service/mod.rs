@@ -21,6 +21,7 @@ pub mod passwords;
 pub mod products;
 pub mod random;
 pub mod resellers;
+pub mod retention;
 pub mod signing;
 pub mod staff;
 pub mod staff_scope;

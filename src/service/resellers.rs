@@ -110,7 +110,7 @@ impl Service {
         limits::within(quantity.into(), MAX_POOL.into())?;
         let now = self.now();
         self.store.write(|db| {
-            let holder = db.reseller(reseller)?.ok_or(ServiceError::ResellerUnknown)?;
+            let holder = db.reseller(reseller)?.filter(|r| !r.disabled).ok_or(ServiceError::ResellerUnknown)?;
             db.product(product)?.ok_or(ServiceError::ProductNotFound)?;
             let terms = ContractTerms {
                 contract_key: uuid_v4(&mut rand::rngs::OsRng),
@@ -142,7 +142,12 @@ impl Service {
     pub fn authenticate_reseller(&self, email: &str, password: &str, ip: IpAddr) -> Result<Reseller, ServiceError> {
         let found = self.store.read(|db| Ok::<_, ServiceError>(db.reseller_by_email(email.trim())?))?;
         let (reseller, hash) = found.ok_or(ServiceError::ResellerUnknown)?;
-        if verify_password(&hash, password) {
+        let matched = verify_password(&hash, password);
+        // A disabled reseller is refused as one that does not exist, after the same check.
+        if matched && reseller.disabled {
+            return Err(ServiceError::ResellerUnknown);
+        }
+        if matched {
             self.reseller_logins.succeeded(reseller.id, ip);
             return Ok(reseller);
         }
@@ -162,6 +167,51 @@ impl Service {
     pub fn reseller_login_delay(&self, email: &str, ip: IpAddr) -> Result<Duration, ServiceError> {
         let found = self.store.read(|db| Ok::<_, ServiceError>(db.reseller_by_email(email.trim())?))?;
         Ok(found.map_or(Duration::ZERO, |(reseller, _)| self.reseller_logins.delay(reseller.id, ip, self.now())))
+    }
+
+    /// Switches a reseller off (the keygen URL and its staff generate nothing) or back on.
+    pub fn set_reseller_disabled(&self, actor: &Actor, id: ResellerId, disabled: bool) -> Result<(), ServiceError> {
+        actor.require_owner()?;
+        let now = self.now();
+        self.store.write(|db| {
+            let holder = db.reseller(id)?.ok_or(ServiceError::ResellerUnknown)?;
+            db.set_reseller_disabled(id, disabled)?;
+            audit(db, now, actor, if disabled { "disable-reseller" } else { "enable-reseller" }, &holder.email, "")
+        })
+    }
+
+    /// An operator sets a reseller's password (a reset): no check of the old one.
+    pub fn reset_reseller_password(&self, actor: &Actor, id: ResellerId, password: &str) -> Result<(), ServiceError> {
+        actor.require_owner()?;
+        if password.chars().count() < MIN_PASSWORD_LENGTH {
+            return Err(ServiceError::PasswordInvalid);
+        }
+        let hash = hash_password(password)?;
+        let now = self.now();
+        self.store.write(|db| {
+            let holder = db.reseller(id)?.ok_or(ServiceError::ResellerUnknown)?;
+            db.set_reseller_password(id, &hash)?;
+            audit(db, now, actor, "reset-reseller-password", &holder.email, "")
+        })
+    }
+
+    /// Removes a reseller and its pools, when no key was ever drawn from them (a reseller
+    /// who sold keys is disabled instead, so the keys' history stays whole).
+    pub fn delete_reseller(&self, actor: &Actor, id: ResellerId) -> Result<(), ServiceError> {
+        actor.require_owner()?;
+        let now = self.now();
+        self.store.write(|db| {
+            let holder = db.reseller(id)?.ok_or(ServiceError::ResellerUnknown)?;
+            let issued = db.keys_issued_by(id)?;
+            if issued > 0 {
+                return Err(ServiceError::InUse(format!(
+                    "{issued} key(s) were drawn from the pools of {}: disable the reseller instead",
+                    holder.email
+                )));
+            }
+            db.delete_reseller(id)?;
+            audit(db, now, actor, "delete-reseller", &holder.email, "")
+        })
     }
 
     /// Sets a reseller's new password: not the old one, and long enough.

@@ -85,8 +85,9 @@ impl Service {
     /// once. An unknown name and a wrong password are refused alike, and cost the same time.
     pub fn staff_login(&self, username: &str, password: &str, ip: IpAddr) -> Result<(String, Staff), ServiceError> {
         let found = self.store.read(|db| Ok::<_, ServiceError>(db.staff_by_username(username)?))?;
+        // A disabled account costs the same check and is refused like a wrong password.
         let matched = match &found {
-            Some((_, hash)) => verify_password(hash, password),
+            Some((staff, hash)) => verify_password(hash, password) && !staff.disabled,
             None => {
                 verify_nothing(password);
                 false
@@ -121,6 +122,49 @@ impl Service {
     pub fn staff_logout(&self, token: &str) -> Result<(), ServiceError> {
         self.store
             .write(|db| if db.revoke_session(&token_hash(token))? { Ok(()) } else { Err(ServiceError::SessionInvalid) })
+    }
+
+    /// Switches a staff account off (its password logs in no more and its sessions end) or
+    /// back on. Owner only.
+    pub fn set_staff_disabled(&self, actor: &Actor, username: &str, disabled: bool) -> Result<Staff, ServiceError> {
+        actor.require_owner()?;
+        let now = self.now();
+        self.store.write(|db| {
+            let staff = db.staff_named(username)?.ok_or(ServiceError::UserUnknown)?;
+            db.set_staff_disabled(staff.id, disabled)?;
+            if disabled {
+                db.revoke_sessions_of(staff.id, now)?;
+            }
+            audit(db, now, actor, if disabled { "disable-staff" } else { "enable-staff" }, &staff.username, "")?;
+            db.staff_named(username)?.ok_or(ServiceError::UserUnknown)
+        })
+    }
+
+    /// Gives a staff account a new password and ends its sessions. Owner only.
+    pub fn set_staff_password(&self, actor: &Actor, username: &str, password: &str) -> Result<(), ServiceError> {
+        actor.require_owner()?;
+        if password.chars().count() < MIN_PASSWORD_LENGTH {
+            return Err(ServiceError::PasswordInvalid);
+        }
+        let hash = hash_password(password)?;
+        let now = self.now();
+        self.store.write(|db| {
+            let staff = db.staff_named(username)?.ok_or(ServiceError::UserUnknown)?;
+            db.set_staff_password(staff.id, &hash)?;
+            db.revoke_sessions_of(staff.id, now)?;
+            audit(db, now, actor, "set-staff-password", &staff.username, "")
+        })
+    }
+
+    /// Removes a staff account and its sessions. Owner only.
+    pub fn delete_staff(&self, actor: &Actor, username: &str) -> Result<(), ServiceError> {
+        actor.require_owner()?;
+        let now = self.now();
+        self.store.write(|db| {
+            let staff = db.staff_named(username)?.ok_or(ServiceError::UserUnknown)?;
+            db.delete_staff(staff.id)?;
+            audit(db, now, actor, "delete-staff", &staff.username, "")
+        })
     }
 
     /// Ends every session of a staff member (a lost laptop); how many were live.

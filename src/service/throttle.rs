@@ -20,6 +20,9 @@ pub const MAX_DELAY: Duration = Duration::from_secs(8);
 pub const FORGET_AFTER: chrono::Duration = chrono::Duration::minutes(15);
 /// Entries kept at most; beyond it, forgotten entries are swept out.
 const SWEEP_ABOVE: usize = 10_000;
+/// Entries kept at all: past it (a flood of made-up names and addresses), the table starts
+/// over rather than grow, and the sweep never scans more than this.
+const HARD_CAP: usize = 100_000;
 
 #[derive(Debug, Clone, Copy)]
 struct Failures {
@@ -82,6 +85,10 @@ impl<Account: Copy + Eq + Hash> Throttle<Account> {
         let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if failures.len() > SWEEP_ABOVE {
             failures.retain(|_, f| now - f.last < FORGET_AFTER);
+            if failures.len() > HARD_CAP {
+                tracing::warn!(entries = failures.len(), "the login throttle is full; it starts over");
+                failures.clear();
+            }
         }
         let entry = failures.entry((account, network(ip))).or_insert(Failures { count: 0, last: now });
         if now - entry.last >= FORGET_AFTER {

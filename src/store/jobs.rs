@@ -34,7 +34,12 @@ impl Db<'_> {
         let rows = stmt.query_map(params![to_millis(now), limit], |r| {
             Ok(Job { id: r.get(0)?, kind: r.get(1)?, payload: r.get(2)?, attempts: r.get(3)?, result: r.get(4)? })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        rows.map(|row| {
+            let mut job = row?;
+            job.result = job.result.map(|sealed| self.sealer.open_text(sealed)).transpose()?;
+            Ok(job)
+        })
+        .collect()
     }
 
     /// What a job produced, once it has.
@@ -44,7 +49,7 @@ impl Db<'_> {
             .prepare_cached("SELECT result FROM jobs WHERE id = ?1")?
             .query_row(params![id], |r| r.get::<_, Option<String>>(0))
             .optional()?;
-        Ok(found.flatten())
+        Ok(found.flatten().map(|sealed| self.sealer.open_text(sealed)).transpose()?)
     }
 
     /// Marks a point inside the transaction to roll back to ([`Db::rollback_to`]) or keep
@@ -64,7 +69,8 @@ impl Db<'_> {
 
     /// Keeps what a job produced before it is delivered.
     pub fn set_job_result(&self, id: i64, result: &str) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE jobs SET result = ?2 WHERE id = ?1", params![id, result])?;
+        // The answer of an assignment lists the keys it assigned: sealed at rest.
+        self.conn.execute("UPDATE jobs SET result = ?2 WHERE id = ?1", params![id, self.sealer.seal_text(result)])?;
         Ok(())
     }
 

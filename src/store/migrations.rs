@@ -6,7 +6,7 @@
 pub const APPLICATION_ID: i64 = 0x4B44_4B31;
 
 /// Each entry runs once, in order, inside one transaction with its version bump.
-pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER, V3_KEY_TAG, V4_RESELLERS, V5_STAFF];
+pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER, V3_KEY_TAG, V4_RESELLERS, V5_STAFF, V6_ACCESS];
 
 /// The SQL function V3 computes tags with: the first 64 bits of a lookup hash, as
 /// [`super::seal::tag_of`] does. Registered on the connection that migrates.
@@ -448,4 +448,14 @@ CREATE TABLE sessions (
     revoked    INTEGER NOT NULL DEFAULT 0
 ) STRICT;
 CREATE INDEX sessions_by_staff ON sessions(staff_id);
+"#;
+
+/// Accounts that can be switched off, and an activation code that can be sent again.
+const V6_ACCESS: &str = r#"
+-- A disabled account's password logs in no more, and its sessions end.
+ALTER TABLE staff ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE resellers ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+-- The pending activation code, sealed: a resend mails the same code, so the first mail's
+-- code still works. (The hash stays the lookup.)
+ALTER TABLE users ADD COLUMN activation_code_sealed BLOB;
 "#;

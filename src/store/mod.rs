@@ -21,6 +21,7 @@ mod outbox;
 pub mod private_files;
 mod products;
 mod resellers;
+pub mod retention;
 mod seal;
 mod settings;
 mod staff;
@@ -138,6 +139,7 @@ impl Store {
         migrate(&writer)?;
         let sealer = Sealer::new(key);
         check_data_key(&writer, &sealer)?;
+        seal_leftovers(&writer, &sealer)?;
         Ok(Self {
             path: path.to_owned(),
             writer: Mutex::new(writer),
@@ -173,6 +175,57 @@ impl Store {
         let value = f(&Db { conn: &tx, sealer: &self.sealer })?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
+    }
+
+    /// A consistent copy of the database as it is now, written to `target` while the server
+    /// goes on (SQLite's online backup, in one step: one read snapshot, writers not held up).
+    /// `target` must not exist yet; the copy is the owner's alone (0600). Its sealed values
+    /// need the same data key.
+    pub fn backup_to(&self, target: &Path) -> Result<(), StoreError> {
+        let unopenable = |e: std::io::Error| StoreError::Unopenable { path: target.to_owned(), detail: e.to_string() };
+        std::fs::OpenOptions::new().write(true).create_new(true).open(target).map_err(unopenable)?;
+        private_files::create_private(target).map_err(unopenable)?;
+        let lease = ReaderLease { store: self, conn: Some(self.take_reader()?) };
+        let source =
+            lease.conn.as_ref().ok_or_else(|| StoreError::Corrupt("a reader lease lost its connection".into()))?;
+        let mut copy = Connection::open(target)?;
+        let backup = rusqlite::backup::Backup::new(source, &mut copy)?;
+        // All pages in one step (-1): one snapshot. Busy or locked: try again, a bounded
+        // number of times.
+        for _ in 0..100 {
+            match backup.step(-1)? {
+                rusqlite::backup::StepResult::Done => return Ok(()),
+                _ => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+        Err(StoreError::Unopenable { path: target.to_owned(), detail: "the database stayed busy for 5 s".into() })
+    }
+
+    /// SQLite's integrity and foreign-key checks; what they found (empty: all is well).
+    pub fn check(&self) -> Result<Vec<String>, StoreError> {
+        self.read(|db| {
+            let mut found = Vec::new();
+            let mut integrity = db.conn.prepare("PRAGMA integrity_check")?;
+            for line in integrity.query_map([], |r| r.get::<_, String>(0))? {
+                let line = line?;
+                if line != "ok" {
+                    found.push(format!("integrity: {line}"));
+                }
+            }
+            let mut keys = db.conn.prepare("PRAGMA foreign_key_check")?;
+            let rows = keys.query_map([], |r| {
+                Ok(format!(
+                    "foreign key: {} row {} refers to a missing {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?.map_or("?".into(), |id| id.to_string()),
+                    r.get::<_, String>(2)?
+                ))
+            })?;
+            for row in rows {
+                found.push(row?);
+            }
+            Ok(found)
+        })
     }
 
     fn take_reader(&self) -> Result<Connection, StoreError> {
@@ -232,6 +285,30 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     // query (a join and partial indexes) to the bound key and compiles it again for every
     // new key: 70% of a verify request went to that.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
+}
+
+/// Seals what a keydesk before schema version 6 kept in plain text: mail bodies and job
+/// results (they carry codes, temporary passwords and keys). Once, in one transaction.
+fn seal_leftovers(conn: &Connection, sealer: &Sealer) -> Result<(), StoreError> {
+    let pattern = format!("{}%", seal::SEALED_TEXT);
+    for (table, column) in [("outbox", "body"), ("jobs", "result")] {
+        let plain: Vec<(i64, String)> = conn
+            .prepare(&format!("SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL AND {column} NOT LIKE ?1"))?
+            .query_map([&pattern], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        if plain.is_empty() {
+            continue;
+        }
+        let tx = conn.unchecked_transaction()?;
+        for (id, text) in &plain {
+            tx.execute(
+                &format!("UPDATE {table} SET {column} = ?2 WHERE id = ?1"),
+                rusqlite::params![id, sealer.seal_text(text)],
+            )?;
+        }
+        tx.commit()?;
+    }
     Ok(())
 }
 

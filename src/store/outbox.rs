@@ -78,7 +78,15 @@ impl Db<'_> {
     ) -> Result<i64, StoreError> {
         self.conn.execute(
             "INSERT INTO outbox (distributor_id, kind, to_addr, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![distributor.map(|d| d.0), mail.kind.as_str(), mail.to, mail.subject, mail.body, to_millis(now)],
+            params![
+                distributor.map(|d| d.0),
+                mail.kind.as_str(),
+                mail.to,
+                mail.subject,
+                // Bodies carry activation codes, temporary passwords and keys: sealed at rest.
+                self.sealer.seal_text(&mail.body),
+                to_millis(now)
+            ],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -89,7 +97,12 @@ impl Db<'_> {
             "SELECT {COLUMNS} FROM outbox WHERE (?1 IS NULL OR state = ?1) ORDER BY id LIMIT ?2"
         ))?;
         let rows = stmt.query_map(params![state.map(OutboxState::as_str), limit], from_row)?;
-        rows.map(|r| r?).collect()
+        rows.map(|r| {
+            let mut entry = r??;
+            entry.body = self.sealer.open_text(std::mem::take(&mut entry.body))?;
+            Ok(entry)
+        })
+        .collect()
     }
 
     pub fn mark_mail(

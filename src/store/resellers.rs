@@ -10,7 +10,7 @@ use crate::domain::distributor::DistributorId;
 use crate::domain::reseller::{Edition, Pool, Reseller, ResellerId};
 use crate::domain::user::fold_key;
 
-const COLUMNS: &str = "id, email, name, distributor_id, created_at";
+const COLUMNS: &str = "id, email, name, distributor_id, created_at, disabled";
 
 fn reseller(r: &Row<'_>) -> rusqlite::Result<Reseller> {
     Ok(Reseller {
@@ -19,6 +19,7 @@ fn reseller(r: &Row<'_>) -> rusqlite::Result<Reseller> {
         name: r.get(2)?,
         distributor: r.get::<_, Option<i64>>(3)?.map(DistributorId),
         created_at: from_millis(r.get(4)?),
+        disabled: r.get(5)?,
     })
 }
 
@@ -59,7 +60,7 @@ impl Db<'_> {
         Ok(self
             .conn
             .prepare_cached(&sql)?
-            .query_row([fold_key(email)], |r| Ok((reseller(r)?, r.get(5)?)))
+            .query_row([fold_key(email)], |r| Ok((reseller(r)?, r.get(6)?)))
             .optional()?)
     }
 
@@ -85,6 +86,26 @@ impl Db<'_> {
 
     /// Makes a contract the reseller's pool for an edition; false when the reseller already
     /// has a pool for it.
+    /// Switches a reseller off or on; false when there is no such reseller.
+    pub fn set_reseller_disabled(&self, id: ResellerId, disabled: bool) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("UPDATE resellers SET disabled = ?2 WHERE id = ?1", params![id.0, disabled])? == 1)
+    }
+
+    /// Keys drawn from the reseller's pools, test keys included.
+    pub fn keys_issued_by(&self, id: ResellerId) -> Result<u64, StoreError> {
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM licenses l JOIN contracts c ON c.id = l.contract_id WHERE c.reseller_id = ?1",
+            params![id.0],
+            |r| r.get(0),
+        )?;
+        Ok(count.unsigned_abs())
+    }
+
+    /// Removes a reseller and its pools (the caller made sure no key came from them).
+    pub fn delete_reseller(&self, id: ResellerId) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM resellers WHERE id = ?1", params![id.0])? == 1)
+    }
+
     pub fn make_pool(&self, contract: ContractId, reseller: ResellerId, edition: Edition) -> Result<bool, StoreError> {
         let taken: Option<i64> = self
             .conn

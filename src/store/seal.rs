@@ -61,6 +61,9 @@ fn derive(key: &[u8; 32], label: &[u8]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// How a sealed value in a TEXT column begins (mail bodies, job results).
+pub const SEALED_TEXT: &str = "sealed:v1:";
+
 impl Sealer {
     pub fn new(key: &DataKey) -> Self {
         let seal_key = derive(&key.0, b"keydesk seal v1");
@@ -70,6 +73,21 @@ impl Sealer {
     /// Encrypts `plain` under a fresh random nonce: nonce ‖ ciphertext ‖ tag.
     pub fn seal(&self, plain: &str) -> Vec<u8> {
         self.seal_bytes(plain.as_bytes())
+    }
+
+    /// Seals text for a TEXT column: [`SEALED_TEXT`] and the base64 of [`Sealer::seal`].
+    pub fn seal_text(&self, plain: &str) -> String {
+        use base64::Engine as _;
+        format!("{SEALED_TEXT}{}", base64::engine::general_purpose::STANDARD.encode(self.seal(plain)))
+    }
+
+    /// Opens what [`Sealer::seal_text`] wrote; text without the prefix (written by a keydesk
+    /// before it sealed that column) is returned as it is.
+    pub fn open_text(&self, stored: String) -> Result<String, OpenError> {
+        use base64::Engine as _;
+        let Some(encoded) = stored.strip_prefix(SEALED_TEXT) else { return Ok(stored) };
+        let sealed = base64::engine::general_purpose::STANDARD.decode(encoded).map_err(|_| OpenError)?;
+        self.open(&sealed)
     }
 
     /// Encrypts bytes (a private key, say) the same way.

@@ -9,7 +9,7 @@ use crate::domain::reseller::ResellerId;
 use crate::domain::staff::{Role, Staff, StaffId};
 use crate::domain::user::fold_key;
 
-const COLUMNS: &str = "s.id, s.username, s.role, s.distributor_id, s.reseller_id, s.created_at";
+const COLUMNS: &str = "s.id, s.username, s.role, s.distributor_id, s.reseller_id, s.created_at, s.disabled";
 
 fn staff_row(r: &Row<'_>) -> rusqlite::Result<Result<Staff, StoreError>> {
     let id: i64 = r.get(0)?;
@@ -20,7 +20,13 @@ fn staff_row(r: &Row<'_>) -> rusqlite::Result<Result<Staff, StoreError>> {
         ("reseller", _, Some(s)) => Role::Reseller(ResellerId(s)),
         _ => return Ok(Err(StoreError::Corrupt(format!("staff {id}: bad role")))),
     };
-    Ok(Ok(Staff { id: StaffId(id), username: r.get(1)?, role, created_at: from_millis(r.get(5)?) }))
+    Ok(Ok(Staff {
+        id: StaffId(id),
+        username: r.get(1)?,
+        role,
+        created_at: from_millis(r.get(5)?),
+        disabled: r.get(6)?,
+    }))
 }
 
 impl Db<'_> {
@@ -59,7 +65,7 @@ impl Db<'_> {
         let found = self
             .conn
             .prepare_cached(&sql)?
-            .query_row([fold_key(username)], |r| Ok((staff_row(r)?, r.get::<_, String>(6)?)))
+            .query_row([fold_key(username)], |r| Ok((staff_row(r)?, r.get::<_, String>(7)?)))
             .optional()?;
         found.map(|(staff, hash)| staff.map(|s| (s, hash))).transpose()
     }
@@ -88,7 +94,7 @@ impl Db<'_> {
     pub fn session_staff(&self, token_hash: &[u8], now: DateTime<Utc>) -> Result<Option<Staff>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM sessions x JOIN staff s ON s.id = x.staff_id \
-             WHERE x.token_hash = ?1 AND x.revoked = 0 AND x.expires_at > ?2"
+             WHERE x.token_hash = ?1 AND x.revoked = 0 AND x.expires_at > ?2 AND s.disabled = 0"
         );
         let found =
             self.conn.prepare_cached(&sql)?.query_row(params![token_hash, to_millis(now)], staff_row).optional()?;
@@ -107,5 +113,27 @@ impl Db<'_> {
             "UPDATE sessions SET revoked = 1 WHERE staff_id = ?1 AND revoked = 0 AND expires_at > ?2",
             params![staff.0, to_millis(now)],
         )?)
+    }
+
+    /// Switches an account off or on; false when there is no such account.
+    pub fn set_staff_disabled(&self, staff: StaffId, disabled: bool) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("UPDATE staff SET disabled = ?2 WHERE id = ?1", params![staff.0, disabled])? == 1)
+    }
+
+    pub fn set_staff_password(&self, staff: StaffId, password_hash: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![staff.0, password_hash])?
+            == 1)
+    }
+
+    /// Removes an account and, with it, its sessions.
+    pub fn delete_staff(&self, staff: StaffId) -> Result<bool, StoreError> {
+        Ok(self.conn.execute("DELETE FROM staff WHERE id = ?1", params![staff.0])? == 1)
+    }
+
+    /// The account of this username, disabled or not.
+    pub fn staff_named(&self, username: &str) -> Result<Option<Staff>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM staff s WHERE s.username_key = ?1");
+        let found = self.conn.prepare_cached(&sql)?.query_row([fold_key(username)], staff_row).optional()?;
+        found.transpose()
     }
 }

@@ -89,7 +89,6 @@ pub(super) fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<User, StoreErro
 pub enum UserField {
     Status,
     PasswordHash,
-    ActivationCodeHash,
     Reference,
     Language,
     DeleteCodeHash,
@@ -102,7 +101,6 @@ impl UserField {
         match self {
             Self::Status => "status",
             Self::PasswordHash => "password_hash",
-            Self::ActivationCodeHash => "activation_code_hash",
             Self::Reference => "reference",
             Self::Language => "language",
             Self::DeleteCodeHash => "delete_code_hash",
@@ -180,6 +178,28 @@ impl Db<'_> {
             .query_row(params![distributor.0, email_key, except], |r| r.get(0))
             .optional()?;
         Ok(found.is_some())
+    }
+
+    /// Keeps a user's pending activation code: its hash (the lookup) and the code sealed (so
+    /// a resend mails the same code); `None` clears both.
+    pub fn set_activation_code(&self, id: UserId, code: Option<&str>, hash: Option<&str>) -> Result<(), StoreError> {
+        let sealed = code.map(|code| self.sealer.seal(code));
+        self.conn
+            .prepare_cached("UPDATE users SET activation_code_hash = ?2, activation_code_sealed = ?3 WHERE id = ?1")?
+            .execute(params![id.0, hash, sealed])?;
+        Ok(())
+    }
+
+    /// The pending activation code, when one is kept sealed (users registered before keydesk
+    /// kept it have only its hash).
+    pub fn activation_code(&self, id: UserId) -> Result<Option<String>, StoreError> {
+        let sealed: Option<Vec<u8>> = self
+            .conn
+            .prepare_cached("SELECT activation_code_sealed FROM users WHERE id = ?1")?
+            .query_row(params![id.0], |r| r.get(0))
+            .optional()?
+            .flatten();
+        Ok(sealed.map(|s| self.sealer.open(&s)).transpose()?)
     }
 
     pub fn user_secrets(&self, id: UserId) -> Result<UserSecrets, StoreError> {

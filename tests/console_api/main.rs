@@ -268,3 +268,29 @@ async fn oversized_bodies_non_json_bodies_and_bad_queries_are_told_apart() {
     }
     assert_eq!(statuses, vec![413, 415, 400]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_disabled_account_logs_in_no_more_and_its_sessions_end() {
+    let w = world().await;
+    let mut client = ConsoleClient::new(&w.base).expect("client");
+    client.login("mara", "mara's long password").await.expect("login");
+    let owner = &Actor::Owner;
+    w.service.set_staff_disabled(owner, "mara", true).expect("disable");
+    assert!(matches!(client.whoami().await, Err(ConsoleClientError::Unauthorized(_))), "the session ended");
+    let mut again = ConsoleClient::new(&w.base).expect("client");
+    assert!(matches!(again.login("mara", "mara's long password").await, Err(ConsoleClientError::Unauthorized(_))));
+    w.service.set_staff_disabled(owner, "mara", false).expect("enable");
+    again.login("mara", "mara's long password").await.expect("enabled again");
+    // A new password ends the sessions, and only the new one logs in.
+    w.service.set_staff_password(owner, "mara", "a brand new password").expect("password");
+    assert!(matches!(again.whoami().await, Err(ConsoleClientError::Unauthorized(_))));
+    assert!(again.login("mara", "mara's long password").await.is_err());
+    again.login("mara", "a brand new password").await.expect("the new password");
+    assert!(matches!(
+        w.service.set_staff_password(owner, "mara", "short"),
+        Err(keydesk::service::ServiceError::PasswordInvalid)
+    ));
+    w.service.delete_staff(owner, "mara").expect("delete");
+    assert!(matches!(again.whoami().await, Err(ConsoleClientError::Unauthorized(_))));
+    assert!(w.service.staff(owner).expect("staff").is_empty());
+}

@@ -2,6 +2,7 @@
 //! call and sent without credentials, guessed staff passwords, forged forwarding headers.
 //! Each test runs the real server on 127.0.0.1 and talks to it over TCP.
 
+mod at_rest;
 mod connections;
 mod logins;
 mod process;

@@ -55,3 +55,32 @@ async fn guessing_from_one_address_is_slowed_without_locking_out_the_others() {
     assert_eq!(reply.token(), Some(Token::PasswordSameAsOld));
     assert!(w.service.reseller_login_delay(SOLO, guesser).expect("delay").is_zero());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_disabled_reseller_generates_nothing_and_one_that_sold_keys_cannot_be_deleted() {
+    let w = World::start().await;
+    let owner = &keydesk::service::Actor::Owner;
+    let order = [
+        ("reselleremail", SOLO),
+        ("pwd", SOLO_PASSWORD),
+        ("firstName", "A"),
+        ("lastName", "B"),
+        ("email", "c@d.example"),
+    ];
+    assert!(w.call(Method::Post, &order).await.token().is_none(), "keys while enabled");
+    w.service.set_reseller_disabled(owner, w.solo, true).expect("disable");
+    assert_eq!(w.call(Method::Post, &order).await.token(), Some(Token::NoResellerFound));
+    let refused = w.service.delete_reseller(owner, w.solo);
+    assert!(matches!(refused, Err(keydesk::service::ServiceError::InUse(_))), "{refused:?}");
+    w.service.set_reseller_disabled(owner, w.solo, false).expect("enable");
+    w.service.reset_reseller_password(owner, w.solo, "reset-secret-9").expect("reset");
+    assert_eq!(w.call(Method::Post, &order).await.token(), Some(Token::WrongPassword), "the old password is gone");
+    let renewed = [
+        ("reselleremail", SOLO),
+        ("pwd", "reset-secret-9"),
+        ("firstName", "A"),
+        ("lastName", "B"),
+        ("email", "c@d.example"),
+    ];
+    assert!(w.call(Method::Post, &renewed).await.token().is_none(), "the new password works");
+}

@@ -331,6 +331,7 @@ impl Backend for KeyServerBackend {
             name: format!("Contracts on {}", self.url),
             distributor: None,
             created_at: DateTime::<Utc>::UNIX_EPOCH,
+            disabled: false,
         };
         let pools = self.contracts()?.into_iter();
         let pools = pools.map(|contract| Pool { reseller: ResellerId(0), edition: Edition::Professional, contract });

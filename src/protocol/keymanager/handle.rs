@@ -239,6 +239,7 @@ pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductI
         | ServiceError::LicenseAlreadyDisabled
         | ServiceError::LicenseNotDisabled
         | ServiceError::AlreadyExists(_)
+        | ServiceError::InUse(_)
         | ServiceError::Store(_)
         | ServiceError::Hashing
         | ServiceError::TaskFailed

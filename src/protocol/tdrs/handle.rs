@@ -94,7 +94,8 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         | ServiceError::MetaKeyRequired
         | ServiceError::MetaValueRequired
         | ServiceError::NoneCreated
-        | ServiceError::TooMany(_) => ErrorCode::Malformed,
+        | ServiceError::TooMany(_)
+        | ServiceError::InUse(_) => ErrorCode::Malformed,
         // Key manager outcomes concern key manager keys, which no distributor sees.
         ServiceError::KeyUnknown
         | ServiceError::KeyNotAssigned
