@@ -30,6 +30,15 @@ pub enum LicensingCommand {
     Generator(GeneratorAdd),
     /// Add a downloadable release of a product.
     Release(ReleaseAdd),
+    /// Fill a product's stock with new available keys from its generator, in one transaction:
+    /// all of them or (interrupted, cancelled, killed) none. Prints progress.
+    Stock {
+        #[arg(long)]
+        product: i64,
+        /// How many keys (at most 10,000,000).
+        #[arg(long)]
+        count: u64,
+    },
     /// Refuse (150) requests from an address, or naming an identifier or domain.
     Block {
         #[arg(value_parser = ["ip", "domain", "identifier"])]
@@ -207,6 +216,17 @@ pub fn run(service: &Service, command: LicensingCommand) -> anyhow::Result<()> {
                 let state = if p.active { "active" } else { "inactive" };
                 println!("{}\t{state}\t{}\t{}", p.id.0, p.source.as_str(), p.name);
             }
+        }
+        LicensingCommand::Stock { product, count } => {
+            let mut reported = 0;
+            let stored = service.generate_stock(owner, ProductId(product), count, |so_far| {
+                if so_far >= reported + 100_000 || so_far == count {
+                    println!("{so_far} of {count} keys made");
+                    reported = so_far;
+                }
+                true
+            })?;
+            println!("stored {stored} keys for product {product}");
         }
         LicensingCommand::Generator(g) => {
             let fields = GeneratorFields {

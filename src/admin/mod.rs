@@ -32,6 +32,15 @@ pub enum AdminCommand {
     /// Staff accounts of a shared server's console API, and their sessions.
     #[command(subcommand)]
     Staff(staff::StaffCommand),
+    /// Import users from a CSV file (the console's columns: username, email, reference,
+    /// department, language, status), in transactions of 5,000: each batch is all or
+    /// nothing, and a name that exists is reported, never duplicated.
+    ImportUsers {
+        file: std::path::PathBuf,
+        /// The distributor the users belong to (its 4-character code).
+        #[arg(long)]
+        distributor: String,
+    },
     /// Write a consistent copy of the database to FILE while `keydesk serve` goes on (SQLite's
     /// online backup). FILE must not exist; it is created mode 0600. Keep the data key
     /// (DB.key) with it: the copy's sealed values need it.
@@ -144,6 +153,9 @@ pub struct DistributorAdd {
     request_window: u32,
 }
 
+/// Records imported per transaction.
+const IMPORT_BATCH: usize = 5_000;
+
 /// Runs one admin command.
 pub fn run(service: &Service, command: AdminCommand) -> anyhow::Result<()> {
     match command {
@@ -192,6 +204,24 @@ pub fn run(service: &Service, command: AdminCommand) -> anyhow::Result<()> {
         AdminCommand::Reseller(command) => resellers::run_reseller(service, command)?,
         AdminCommand::Pool(command) => resellers::run_pool(service, command)?,
         AdminCommand::Staff(command) => staff::run(service, command)?,
+        AdminCommand::ImportUsers { file, distributor } => {
+            let code = DistributorCode::parse(&distributor)?;
+            let Some(distributor) = service.distributor_by_code(&code)? else {
+                bail!("no distributor {code}");
+            };
+            let records = keydesk::console::csv_files::read_users(&file)?;
+            let (mut created, mut refused) = (0, 0);
+            for (batch, chunk) in records.chunks(IMPORT_BATCH).enumerate() {
+                let report = service.import_users(&Actor::Owner, distributor.id, chunk)?;
+                created += report.created;
+                for (line, why) in &report.refused {
+                    println!("line {}: {why}", line + batch * IMPORT_BATCH);
+                }
+                refused += report.refused.len();
+                println!("{} of {} records read", (batch * IMPORT_BATCH + chunk.len()), records.len());
+            }
+            println!("imported {created} user(s); refused {refused}");
+        }
         AdminCommand::Backup { file } => {
             service.store().backup_to(&file)?;
             println!("copied {} to {}", service.store().path().display(), file.display());

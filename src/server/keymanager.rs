@@ -17,7 +17,7 @@ use crate::domain::product::ProductId;
 use crate::protocol::keymanager::codes::Code;
 use crate::protocol::keymanager::envelope::{self, KeyUsed, Signer};
 use crate::protocol::keymanager::handle::{Answer, Context, handle, is_served, refusal};
-use crate::protocol::keymanager::wire::Params;
+use crate::protocol::keymanager::wire::{Params, request_params};
 use crate::service::signing::SigningKey;
 use crate::service::{Actor, Service, ServiceError};
 
@@ -92,34 +92,6 @@ fn render(service: &Service, answer: Answer, status: StatusCode) -> Response {
     }
 }
 
-/// The request's parameters: the query, then a form or JSON body.
-fn params(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Params {
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if is_json {
-        // One level only, each value kept as the text it was sent as: a body of nested
-        // arrays costs its own bytes, not a tree of `Value`s forty times its size.
-        type Fields<'a> = std::collections::BTreeMap<String, &'a serde_json::value::RawValue>;
-        if let Ok(map) = serde_json::from_slice::<Fields<'_>>(body) {
-            for (k, v) in map {
-                let text = match v.get().starts_with('"') {
-                    true => serde_json::from_str::<String>(v.get()).unwrap_or_default(),
-                    false => v.get().to_owned(),
-                };
-                pairs.push((k, text));
-            }
-        }
-    } else {
-        pairs.extend(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())));
-    }
-    Params::new(pairs)
-}
-
 fn api_key<'a>(headers: &'a HeaderMap, params: &'a Params) -> &'a str {
     params
         .filled("api_key")
@@ -161,7 +133,8 @@ pub(super) async fn endpoint(
         tracing::warn!(face = "keymanager", ip = %peer.ip(), endpoint = endpoint.name(), "body too large");
         return too_large();
     };
-    let params = params(&headers, query.as_deref(), &body);
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let params = request_params(content_type, query.as_deref(), &body);
     let response = answer_request(&state, peer, endpoint, &headers, params).await;
     let (code, response) = response;
     tracing::info!(

@@ -59,11 +59,28 @@ impl Service {
     pub async fn deliver_queued(&self, relay: &Relay) -> Result<usize, ServiceError> {
         let _round = self.delivering.lock().await;
         let service = self.clone();
+        // One round at a time in this process: a mail still marked as being sent is one a
+        // process that died was sending. Failed, not sent again: never twice.
+        let interrupted = tokio::task::spawn_blocking(move || {
+            let now = service.now();
+            service.store.write(|db| Ok::<_, ServiceError>(db.fail_interrupted_mails(now)?))
+        })
+        .await
+        .map_err(|_| ServiceError::TaskFailed)??;
+        if interrupted > 0 {
+            tracing::warn!(interrupted, "mails cut short by a crash were marked failed; resend them from the outbox");
+        }
+        let service = self.clone();
         let queued = tokio::task::spawn_blocking(move || service.outbox(Some(OutboxState::Queued), 100))
             .await
             .map_err(|_| ServiceError::TaskFailed)??;
         let mut sent = 0;
         for entry in queued {
+            let service = self.clone();
+            let id = entry.id;
+            tokio::task::spawn_blocking(move || service.store.write(|db| Ok::<_, ServiceError>(db.claim_mail(id)?)))
+                .await
+                .map_err(|_| ServiceError::TaskFailed)??;
             let outcome = relay.send(&entry).await;
             let (state, error) = match &outcome {
                 Ok(()) => (OutboxState::Sent, None),

@@ -69,6 +69,12 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Result<OutboxEntry, StoreError>> 
 const COLUMNS: &str =
     "id, distributor_id, kind, to_addr, subject, body, state, attempts, last_error, created_at, sent_at";
 
+/// `last_error` of a mail while it is handed to the relay.
+const SENDING: &str = "sending";
+/// `last_error` of a mail whose sending was cut short by a crash.
+pub const INTERRUPTED: &str =
+    "interrupted while sending (the process stopped); it may or may not have gone out: resend it if it did not arrive";
+
 impl Db<'_> {
     pub fn queue_mail(
         &self,
@@ -103,6 +109,25 @@ impl Db<'_> {
             Ok(entry)
         })
         .collect()
+    }
+
+    /// Notes that a mail is being handed to the relay now (its `last_error` says so until
+    /// [`Db::mark_mail`] records the outcome).
+    pub fn claim_mail(&self, id: i64) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE outbox SET last_error = ?2 WHERE id = ?1 AND state = 'queued'")?
+            .execute(params![id, SENDING])?;
+        Ok(())
+    }
+
+    /// Mails a process was handing to the relay when it died: whether they went out is
+    /// unknown, so they are marked failed (a person resends them) rather than sent twice.
+    pub fn fail_interrupted_mails(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        Ok(self.conn.execute(
+            "UPDATE outbox SET state = 'failed', last_error = ?2, attempts = attempts + 1, sent_at = NULL \
+             WHERE state = 'queued' AND last_error = ?1 AND created_at <= ?3",
+            params![SENDING, INTERRUPTED, to_millis(now)],
+        )?)
     }
 
     pub fn mark_mail(

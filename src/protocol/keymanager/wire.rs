@@ -243,3 +243,27 @@ pub fn downloadable_listing(d: &Downloadable, url: String) -> Value {
         "url": url,
     })
 }
+
+/// A request's parameters: the query, then a form or (by its content type) a JSON body. A
+/// JSON body is read one level deep, each value kept as the text it was sent as, so a body
+/// of nested arrays costs its own bytes, not a tree of `Value`s forty times its size.
+pub fn request_params(content_type: Option<&str>, query: Option<&str>, body: &[u8]) -> Params {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if content_type.is_some_and(|v| v.starts_with("application/json")) {
+        type Fields<'a> = std::collections::BTreeMap<String, &'a serde_json::value::RawValue>;
+        if let Ok(map) = serde_json::from_slice::<Fields<'_>>(body) {
+            for (k, v) in map {
+                let text = match v.get().starts_with('"') {
+                    true => serde_json::from_str::<String>(v.get()).unwrap_or_default(),
+                    false => v.get().to_owned(),
+                };
+                pairs.push((k, text));
+            }
+        }
+    } else {
+        pairs.extend(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())));
+    }
+    Params::new(pairs)
+}
