@@ -13,4 +13,4 @@ export KEYDESK_FUZZ_CASES="${FUZZ_CASES:-10000000}"
 export KEYDESK_FUZZ_SECONDS="${FUZZ_SECONDS:-1200}"
 echo "fuzz: up to $KEYDESK_FUZZ_CASES inputs or $KEYDESK_FUZZ_SECONDS s per target, $(nproc) cores, $(date -u +%F)"
 # The test profile (what `cargo test` built), so the pass needs no second build.
-cargo test --test fuzz -- --test-threads 1 --nocapture 2>&1 | grep -E '^fuzz |panicked|minimal failing|test result'
+cargo test --test fuzz -- --test-threads 1 --nocapture 2>&1 | grep -oE 'fuzz [a-z-]+: .*|panicked.*|minimal failing.*|test result.*'

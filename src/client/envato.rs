@@ -20,11 +20,17 @@ pub struct EnvatoSale {
 pub struct EnvatoError(String);
 
 /// Looks purchase codes up with an author's token.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct EnvatoClient {
     http: reqwest::Client,
     base_url: String,
     token: String,
+}
+
+impl std::fmt::Debug for EnvatoClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EnvatoClient").field("base_url", &self.base_url).finish_non_exhaustive()
+    }
 }
 
 #[derive(Deserialize)]
@@ -60,18 +66,32 @@ impl EnvatoClient {
             .bearer_auth(&self.token)
             .send()
             .await
-            .map_err(|e| EnvatoError(e.to_string()))?;
+            // Without the URL: its query is the purchase code, which must never reach a log.
+            .map_err(|e| EnvatoError(e.without_url().to_string()))?;
         match response.status().as_u16() {
             404 | 400 => return Ok(None),
             status if !(200..300).contains(&status) => return Err(EnvatoError(format!("HTTP {status}"))),
             _ => {}
         }
-        let text = response.text().await.map_err(|e| EnvatoError(e.to_string()))?;
+        let text = response.text().await.map_err(|e| EnvatoError(e.without_url().to_string()))?;
         let sale: Sale = serde_json::from_str(&text).map_err(|e| EnvatoError(e.to_string()))?;
         let item_id = match sale.item.id {
             serde_json::Value::String(s) => s,
             other => other.to_string(),
         };
         Ok(Some(EnvatoSale { item_id, buyer: sale.buyer }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn neither_the_purchase_code_nor_the_token_reaches_an_error_or_a_debug_line() {
+        let client = EnvatoClient::new("http://127.0.0.1:9", "author-token-4711").expect("client");
+        let error = client.sale("PURCHASE-CODE-1234").await.expect_err("nothing listens on port 9");
+        assert!(!error.to_string().contains("PURCHASE-CODE"), "{error}");
+        assert!(!format!("{client:?}").contains("author-token"), "{client:?}");
     }
 }

@@ -107,7 +107,9 @@ fn visible_license(db: &Db<'_>, actor: &Actor, number: &str) -> Result<License, 
         Some(own) => license.distributor == Some(own),
         None => true,
     };
-    let visible = license.status != LicenseStatus::Deleted && owned;
+    // A test key (the keygen URL's test mode) is no license a distributor can hand out.
+    let usable_here = !(license.is_test && actor.distributor().is_some());
+    let visible = license.status != LicenseStatus::Deleted && owned && usable_here;
     if visible { Ok(license) } else { Err(ServiceError::LicenseUnknown) }
 }
 

@@ -392,6 +392,38 @@ mod tests {
     }
 
     #[test]
+    fn panicking_reads_and_writes_leave_the_store_working() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&fresh(&dir), &DataKey::generate()).expect("open");
+        // More panicking reads than the pool has readers: each frees its place.
+        for _ in 0..MAX_READERS * 2 {
+            let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let _: Result<(), StoreError> = store.read(|_| panic!("a bug in a read"));
+            }));
+            assert!(panicked.is_err());
+        }
+        let count: i64 =
+            store.read(|db| Ok::<_, StoreError>(db.conn.query_row("SELECT 1", [], |r| r.get(0))?)).expect("read");
+        assert_eq!(count, 1);
+        // A write that panics midway keeps nothing, and the writer works after it.
+        let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let _: Result<(), StoreError> = store.write(|db| {
+                db.conn.execute("INSERT INTO meta (key, value) VALUES ('half', 1)", [])?;
+                panic!("a bug in a write")
+            });
+        }));
+        assert!(panicked.is_err());
+        let half: Option<i64> = store
+            .write(|db| {
+                Ok::<_, StoreError>(
+                    db.conn.query_row("SELECT value FROM meta WHERE key = 'half'", [], |r| r.get(0)).optional()?,
+                )
+            })
+            .expect("the writer works");
+        assert_eq!(half, None, "the panicking write was rolled back");
+    }
+
+    #[test]
     fn a_new_file_is_migrated_in_wal_mode_with_foreign_keys() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = Store::open(&fresh(&dir), &DataKey::generate()).expect("open");

@@ -414,3 +414,34 @@ async fn getusedlicense_with_a_number_needs_the_users_own_license() {
     w.expect(Request::GetUsedLicense { username: "bobby".into(), number: Some(number) }, -30201, "Unknown License")
         .await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_test_mode_key_of_the_distributors_product_is_no_license_here() {
+    use keydesk::domain::reseller::{Edition, KeyOrder};
+    use keydesk::service::Actor;
+    use keydesk::service::resellers::Issuer;
+    use keydesk::store::{GeneratorFields, ProductFields};
+    let w = World::start().await;
+    w.user("alice");
+    let owner = &Actor::Owner;
+    let fields =
+        ProductFields { distributor: Some(w.acme_id), ..ProductFields::named("Acme Pro", "the distributor's") };
+    let product = w.service.create_product(owner, &fields).expect("product").id;
+    w.service.create_generator(owner, &GeneratorFields::chunks(product, "ABCDEFGH", 4, 4)).expect("generator");
+    let reseller = w.service.add_reseller(owner, "shop@example.com", "Shop", "shop-secret-1", None).expect("r").id;
+    w.service.add_pool(owner, reseller, Edition::Professional, product, 5).expect("pool");
+    let order = |test_mode| KeyOrder {
+        first_name: "A".into(),
+        last_name: "B".into(),
+        email: "alice@example.com".into(),
+        quantity: 1,
+        edition: None,
+        test_mode,
+    };
+    let test_key = w.service.issue_keys(Issuer::Operator(owner), reseller, &order(true)).expect("test").keys[0].clone();
+    let live_key =
+        w.service.issue_keys(Issuer::Operator(owner), reseller, &order(false)).expect("live").keys[0].clone();
+    w.expect(Request::AssignUserToLicense { username: "alice".into(), number: test_key }, -30201, "Unknown License")
+        .await;
+    w.ok(Request::AssignUserToLicense { username: "alice".into(), number: live_key }).await;
+}
