@@ -16,6 +16,14 @@ pub fn hash_password(password: &str) -> Result<String, ServiceError> {
         .map_err(|_| ServiceError::Hashing)
 }
 
+/// Hashes a new password that an operator set, once it has at least `shortest` characters.
+pub fn hash_new_password(password: &str, shortest: usize) -> Result<String, ServiceError> {
+    if password.chars().count() < shortest {
+        return Err(ServiceError::PasswordInvalid);
+    }
+    hash_password(password)
+}
+
 /// Whether `password` matches a stored PHC string; a malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::contracts::{ContractDraw, generate_in};
 use super::mail::queue;
-use super::passwords::{hash_password, verify_password};
+use super::passwords::{hash_new_password, hash_password, verify_password};
 use super::{Actor, Service, ServiceError, audit, audit_as};
 use crate::domain::contract::{ContractRights, ContractTerms};
 use crate::domain::distributor::DistributorId;
@@ -183,10 +183,7 @@ impl Service {
     /// An operator sets a reseller's password (a reset): no check of the old one.
     pub fn reset_reseller_password(&self, actor: &Actor, id: ResellerId, password: &str) -> Result<(), ServiceError> {
         actor.require_owner()?;
-        if password.chars().count() < MIN_PASSWORD_LENGTH {
-            return Err(ServiceError::PasswordInvalid);
-        }
-        let hash = hash_password(password)?;
+        let hash = hash_new_password(password, MIN_PASSWORD_LENGTH)?;
         let now = self.now();
         self.store.write(|db| {
             let holder = db.reseller(id)?.ok_or(ServiceError::ResellerUnknown)?;

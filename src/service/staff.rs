@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use std::time::Duration;
 
-use super::passwords::{hash_password, verify_nothing, verify_password};
+use super::passwords::{hash_new_password, hash_password, verify_nothing, verify_password};
 use super::{Actor, Service, ServiceError, audit, audit_as};
 use crate::domain::staff::{Role, SESSION_HOURS, Staff, StaffId};
 
@@ -143,10 +143,7 @@ impl Service {
     /// Gives a staff account a new password and ends its sessions. Owner only.
     pub fn set_staff_password(&self, actor: &Actor, username: &str, password: &str) -> Result<(), ServiceError> {
         actor.require_owner()?;
-        if password.chars().count() < MIN_PASSWORD_LENGTH {
-            return Err(ServiceError::PasswordInvalid);
-        }
-        let hash = hash_password(password)?;
+        let hash = hash_new_password(password, MIN_PASSWORD_LENGTH)?;
         let now = self.now();
         self.store.write(|db| {
             let staff = db.staff_named(username)?.ok_or(ServiceError::UserUnknown)?;
