@@ -74,6 +74,11 @@ pub enum ApiKeyCommand {
         /// An address the key may be used from (repeatable). Without any: every address.
         #[arg(long = "ip")]
         ips: Vec<IpAddr>,
+        /// A product the key may touch, by id (repeatable): its keys, its licenses, its
+        /// metadata. Anything else answers as unknown (210) or access denied (150), listings
+        /// too. Without any: every product.
+        #[arg(long = "product")]
+        products: Vec<i64>,
     },
     /// List keys (never the keys themselves).
     List,
@@ -157,7 +162,7 @@ pub struct ReleaseAdd {
 pub fn run(service: &Service, command: LicensingCommand) -> anyhow::Result<()> {
     let owner = &Actor::Owner;
     match command {
-        LicensingCommand::ApiKey(ApiKeyCommand::Create { label, capabilities, ips }) => {
+        LicensingCommand::ApiKey(ApiKeyCommand::Create { label, capabilities, ips, products }) => {
             let caps = if capabilities.is_empty() {
                 Capabilities::All
             } else {
@@ -167,13 +172,21 @@ pub fn run(service: &Service, command: LicensingCommand) -> anyhow::Result<()> {
                 })?
             };
             let (record, key) = service.create_api_key(owner, &label, caps, &ips)?;
+            if !products.is_empty() {
+                let products: Vec<ProductId> = products.into_iter().map(ProductId).collect();
+                service.set_api_key_products(owner, record.id, &products)?;
+            }
             println!("created API key {} ({})", record.id, record.label);
             println!("key (shown once, keep it secret): {key}");
         }
         LicensingCommand::ApiKey(ApiKeyCommand::List) => {
             for k in service.api_keys()? {
                 let state = if k.active { "active" } else { "disabled" };
-                println!("{}\t{state}\t{}\t{}", k.id, k.label, k.capabilities.to_text());
+                let products = match k.products.is_empty() {
+                    true => "every product".to_owned(),
+                    false => k.products.iter().map(|p| format!("product {}", p.0)).collect::<Vec<_>>().join(","),
+                };
+                println!("{}\t{state}\t{}\t{}\t{products}", k.id, k.label, k.capabilities.to_text());
             }
         }
         LicensingCommand::ApiKey(ApiKeyCommand::Disable { id }) => service.set_api_key_active(owner, id, false)?,

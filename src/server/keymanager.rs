@@ -20,6 +20,7 @@ use crate::protocol::keymanager::handle::{Answer, Context, handle, is_served, re
 use crate::protocol::keymanager::wire::{Params, request_params};
 use crate::service::signing::SigningKey;
 use crate::service::{Actor, Service, ServiceError};
+use crate::store::ApiKeyRecord;
 
 /// The largest body any endpoint reads: create-license-keys with its most keys
 /// ([`crate::domain::limits::MAX_CREATE_KEYS`] of up to ~200 characters each).
@@ -264,16 +265,16 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
     tokio::task::spawn_blocking(f).await.ok()
 }
 
-/// The API key (100-103) and blocklist (150) checks: the key's id, or the refusal (`None`:
-/// the store could not answer).
+/// The API key (100-103) and blocklist (150) checks: the key's record, or the refusal
+/// (`None`: the store could not answer).
 fn gate(
     service: &Service,
     key: &str,
     ip: IpAddr,
     endpoint: Endpoint,
     identifier: Option<&str>,
-) -> Result<i64, Option<(Code, StatusCode)>> {
-    let id = service.authorize_api_key(key, ip, endpoint).map_err(|error| match error {
+) -> Result<ApiKeyRecord, Option<(Code, StatusCode)>> {
+    let record = service.authorize_api_key(key, ip, endpoint).map_err(|error| match error {
         ServiceError::ApiKeyInvalid => Some((Code::InvalidApiKey, StatusCode::UNAUTHORIZED)),
         ServiceError::ApiKeyInactive => Some((Code::InactiveApiKey, StatusCode::UNAUTHORIZED)),
         ServiceError::ApiKeyCapability => Some((Code::MissingCapability, StatusCode::UNAUTHORIZED)),
@@ -281,7 +282,7 @@ fn gate(
         _ => None,
     })?;
     match service.check_blocklist(ip, identifier) {
-        Ok(()) => Ok(id),
+        Ok(()) => Ok(record),
         Err(ServiceError::Blocked) => Err(Some((Code::AccessDenied, StatusCode::FORBIDDEN))),
         Err(_) => Err(None),
     }
@@ -332,12 +333,20 @@ async fn answer_request(
 ) -> (u16, Response) {
     let service = state.service.clone();
     let key = api_key(headers, &params).to_owned();
-    let context = Context { base_url: base_url(headers), api_key: key.clone(), webhooks: state.options.webhooks };
+    let context = Context {
+        base_url: base_url(headers),
+        api_key: key.clone(),
+        webhooks: state.options.webhooks,
+        products: Vec::new(),
+    };
     let ip = peer.ip();
     let envato_step = state.options.envato.is_some() && matches!(endpoint, Endpoint::Verify | Endpoint::Activate);
     if !envato_step {
         let outcome = blocking(move || match gate(&service, &key, ip, endpoint, params.filled("identifier")) {
-            Ok(id) => run_endpoint(&service, &Actor::ApiKey(id), endpoint, &params, &context),
+            Ok(record) => {
+                let context = Context { products: record.products, ..context };
+                run_endpoint(&service, &Actor::ApiKey(record.id), endpoint, &params, &context)
+            }
             Err(refusal) => refused_at_gate(&service, refusal),
         })
         .await;
@@ -347,8 +356,12 @@ async fn answer_request(
         let (service, identifier) = (service.clone(), params.filled("identifier").map(str::to_owned));
         blocking(move || gate(&service, &key, ip, endpoint, identifier.as_deref())).await
     };
+    let mut context = context;
     let actor = match gated {
-        Some(Ok(id)) => Actor::ApiKey(id),
+        Some(Ok(record)) => {
+            context.products = record.products;
+            Actor::ApiKey(record.id)
+        }
         Some(Err(refusal)) => {
             return blocking(move || refused_at_gate(&service, refusal)).await.unwrap_or_else(|| (500, server_error()));
         }

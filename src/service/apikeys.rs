@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use super::{Actor, Service, ServiceError, audit};
 use crate::domain::endpoint::{Capabilities, Endpoint};
 use crate::domain::generator::uuid_v4;
+use crate::domain::product::ProductId;
 use crate::store::{ApiKeyRecord, BlockKind};
 
 fn key_hash(key: &str) -> Vec<u8> {
@@ -59,6 +60,23 @@ impl Service {
         self.store.read(|db| Ok(db.api_keys()?))
     }
 
+    /// Confines an API key to some products (and so to their distributors' licenses); an
+    /// empty list frees it. Every product must exist.
+    pub fn set_api_key_products(&self, actor: &Actor, id: i64, products: &[ProductId]) -> Result<(), ServiceError> {
+        actor.require_owner()?;
+        let now = self.now();
+        self.store.write(|db| {
+            for product in products {
+                db.product(*product)?.ok_or(ServiceError::ProductNotFound)?;
+            }
+            if !db.set_api_key_products(id, products)? {
+                return Err(ServiceError::ApiKeyInvalid);
+            }
+            let listed = products.iter().map(|p| p.0.to_string()).collect::<Vec<_>>().join(",");
+            audit(db, now, actor, "scope-api-key", &id.to_string(), &listed)
+        })
+    }
+
     /// Turns an API key on or off.
     pub fn set_api_key_active(&self, actor: &Actor, id: i64, active: bool) -> Result<(), ServiceError> {
         actor.require_owner()?;
@@ -73,7 +91,7 @@ impl Service {
 
     /// Checks a key for an endpoint from an address, in the order of the documented codes:
     /// unknown (100), inactive (101), lacking the capability (102), wrong address (103).
-    pub fn authorize_api_key(&self, key: &str, ip: IpAddr, endpoint: Endpoint) -> Result<i64, ServiceError> {
+    pub fn authorize_api_key(&self, key: &str, ip: IpAddr, endpoint: Endpoint) -> Result<ApiKeyRecord, ServiceError> {
         let record = self.store.read(|db| Ok::<_, ServiceError>(db.api_key_by_hash(&key_hash(key))?))?;
         let record = record.ok_or(ServiceError::ApiKeyInvalid)?;
         if !record.active {
@@ -86,7 +104,7 @@ impl Service {
         if !record.allowed_ips.is_empty() && !record.allowed_ips.iter().any(|a| canonical_ip(*a) == ip) {
             return Err(ServiceError::ApiKeyAddress);
         }
-        Ok(record.id)
+        Ok(record)
     }
 
     /// Refuses a blocked caller address, or a blocked identifier or domain (an identifier

@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Db, StoreError, from_millis, to_millis};
 use crate::domain::endpoint::Capabilities;
+use crate::domain::product::ProductId;
 
 /// An API key as stored: never the key itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +17,8 @@ pub struct ApiKeyRecord {
     pub active: bool,
     pub capabilities: Capabilities,
     pub allowed_ips: Vec<IpAddr>,
+    /// The products the key may touch (and so their distributors' licenses); empty: all.
+    pub products: Vec<ProductId>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -53,17 +56,24 @@ fn record(row: &rusqlite::Row<'_>) -> rusqlite::Result<Result<ApiKeyRecord, Stor
         Ok(parts) => parts,
         Err(e) => return Ok(Err(e)),
     };
+    let products: String = row.get(6)?;
+    let products = match products.split(',').filter(|s| !s.is_empty()).map(str::parse).collect::<Result<Vec<i64>, _>>()
+    {
+        Ok(ids) => ids.into_iter().map(ProductId).collect(),
+        Err(_) => return Ok(Err(StoreError::Corrupt(format!("products {products:?}")))),
+    };
     Ok(Ok(ApiKeyRecord {
         id: row.get(0)?,
         label: row.get(1)?,
         active: row.get(2)?,
         capabilities,
         allowed_ips,
+        products,
         created_at: from_millis(row.get(5)?),
     }))
 }
 
-const COLUMNS: &str = "id, label, active, capabilities, allowed_ips, created_at";
+const COLUMNS: &str = "id, label, active, capabilities, allowed_ips, created_at, products";
 
 impl Db<'_> {
     pub fn insert_api_key(
@@ -91,6 +101,12 @@ impl Db<'_> {
         let mut stmt = self.conn.prepare_cached(&format!("SELECT {COLUMNS} FROM api_keys ORDER BY id"))?;
         let rows = stmt.query_map([], record)?;
         rows.map(|r| r?).collect()
+    }
+
+    /// Confines a key to these products (empty: every product); false when there is no key.
+    pub fn set_api_key_products(&self, id: i64, products: &[ProductId]) -> Result<bool, StoreError> {
+        let ids = products.iter().map(|p| p.0.to_string()).collect::<Vec<_>>().join(",");
+        Ok(self.conn.execute("UPDATE api_keys SET products = ?2 WHERE id = ?1", params![id, ids])? == 1)
     }
 
     pub fn set_api_key_active(&self, id: i64, active: bool) -> Result<bool, StoreError> {

@@ -458,4 +458,6 @@ ALTER TABLE resellers ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 -- The pending activation code, sealed: a resend mails the same code, so the first mail's
 -- code still works. (The hash stays the lookup.)
 ALTER TABLE users ADD COLUMN activation_code_sealed BLOB;
+-- The products an API key may touch, as comma-separated ids; empty: every product.
+ALTER TABLE api_keys ADD COLUMN products TEXT NOT NULL DEFAULT '';
 "#;

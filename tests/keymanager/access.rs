@@ -136,3 +136,36 @@ async fn a_key_made_by_another_process_signs_from_then_on() {
     assert!(envelope.verify(key.public_key_pem()), "{:?}", envelope.signature);
     assert_eq!(w.client.public_key(None).await.expect("fetch").as_deref(), Some(key.public_key_pem()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_confined_to_a_product_touches_nothing_else() {
+    let w = World::start().await;
+    let ours = w.product("Ours");
+    let theirs = w.product("Theirs");
+    w.keys(ours, &["OURS-1"], KeyState::Assigned, 0);
+    w.keys(theirs, &["THEIRS-1"], KeyState::Assigned, 0);
+    let owner = &keydesk::service::Actor::Owner;
+    let (record, key) =
+        w.service.create_api_key(owner, "our app", keydesk::domain::endpoint::Capabilities::All, &[]).expect("key");
+    w.service.set_api_key_products(owner, record.id, &[ours]).expect("scope");
+    let app = keydesk::client::keymanager::KeyClient::new(&w.base, key).expect("client");
+    let post = |endpoint: &'static str, fields: Vec<(&'static str, String)>| {
+        let app = app.clone();
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.post(endpoint, &fields).await.expect("an envelope").code()
+        }
+    };
+    let activate = |k: &str| vec![("license_key", k.to_owned()), ("identifier", "pc".to_owned())];
+    assert_eq!(post("activate", activate("OURS-1")).await, 300, "its own product's keys work");
+    assert_eq!(post("activate", activate("THEIRS-1")).await, 210, "another product's key is unknown to it");
+    assert_eq!(post("get-license-key-details", activate("THEIRS-1")).await, 210);
+    let product = |p: keydesk::domain::product::ProductId| vec![("product_id", p.0.to_string())];
+    assert_eq!(post("get-available-license-keys-count", product(ours)).await, 741);
+    assert_eq!(post("get-available-license-keys-count", product(theirs)).await, 150, "another product is refused");
+    assert_eq!(post("create-product", vec![("name", "New".into()), ("description", "x".into())]).await, 150);
+    let listed = app.get("get-all-products", &[]).await.expect("an envelope");
+    assert_eq!(listed.code(), 150, "a listing spans products: refused");
+    // The unconfined key still sees everything.
+    assert_eq!(w.post("activate", &[("license_key", "THEIRS-1"), ("identifier", "pc")]).await.code(), 300);
+}

@@ -9,8 +9,8 @@ use crate::console::theme::Tokens;
 use crate::domain::product::{Product, ProductId};
 use crate::domain::reseller::{Edition, IssuedKeys, KeyOrder, ResellerId};
 
-/// The largest stock job the form accepts.
-const MAX_STOCK: u64 = 10_000_000;
+// The largest stock job the form accepts is what the service takes in one job.
+use crate::domain::limits::MAX_STOCK;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Mode {

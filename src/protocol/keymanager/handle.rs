@@ -514,6 +514,8 @@ pub struct Context {
     pub api_key: String,
     /// Where a queued assignment's webhook may point.
     pub webhooks: WebhookReach,
+    /// The products the request's API key is confined to; empty: every product.
+    pub products: Vec<ProductId>,
 }
 
 /// Answers one license key API request for `actor`.
@@ -543,6 +545,13 @@ pub fn handle(
         None if !key.is_empty() => own()?,
         None => None,
     };
+    // A key confined to some products touches only what resolves to one of them: a key of
+    // another product is as unknown as a missing one, and anything else (a listing, a new
+    // product, a contract) is refused. The refusal is signed with the global key.
+    if !context.products.is_empty() && !product.is_some_and(|p| context.products.contains(&p)) {
+        let refused = if key.is_empty() { ServiceError::AccessDenied } else { ServiceError::KeyUnknown };
+        return refusal(endpoint, refused, None);
+    }
     let outcome = dispatch(service, actor, endpoint, Call { params, key, identifier, product, context });
     match outcome {
         Ok(answer) => Ok(answer),
