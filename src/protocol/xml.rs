@@ -243,6 +243,11 @@ mod tests {
         let deep = "<a>".repeat(40) + &"</a>".repeat(40);
         assert_eq!(parse(deep.as_bytes()), Err(XmlError::TooDeep));
         assert!(matches!(parse(b"<a/><b/>"), Err(XmlError::Malformed(_))));
+        // Wide rather than deep: the element count is capped, empty and full elements alike.
+        let wide = |n: usize, element: &str| format!("<a>{}</a>", element.repeat(n));
+        assert!(parse(wide(MAX_ELEMENTS - 1, "<b/>").as_bytes()).is_ok());
+        assert_eq!(parse(wide(MAX_ELEMENTS, "<b/>").as_bytes()), Err(XmlError::TooManyElements));
+        assert_eq!(parse(wide(MAX_ELEMENTS, "<b>x</b>").as_bytes()), Err(XmlError::TooManyElements));
     }
 
     #[test]

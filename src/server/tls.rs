@@ -20,7 +20,7 @@ use super::connections::Accept;
 
 /// TLS handshakes under way at once. Each costs a task, a socket and rustls' buffers until
 /// it ends or times out; past this, new clients wait in the kernel's backlog.
-const MAX_HANDSHAKES: usize = 256;
+const MAX_HANDSHAKES: usize = 1024;
 
 /// Why the certificate or key cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -122,3 +122,32 @@ async fn bodies_past_a_calls_need_are_refused_before_any_credential_is_looked_at
         .expect("answer");
     assert_eq!(login.status().as_u16(), 413);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn three_hundred_silent_tls_handshakes_do_not_keep_a_normal_client_waiting() {
+    let world = fresh();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let tls = keydesk::server::Tls::from_pem_files(&fixtures.join("server.pem"), &fixtures.join("server.key"))
+        .expect("certificate");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let service = world.service.clone();
+    tokio::spawn(async move {
+        let _ =
+            keydesk::server::serve_tls_with(listener, &tls, service, Options::default(), std::future::pending()).await;
+    });
+    // Connected, and never a ClientHello.
+    let mut silent = Vec::new();
+    for _ in 0..300 {
+        silent.push(TcpStream::connect(("127.0.0.1", port)).await.expect("connect"));
+    }
+    let ca = reqwest::Certificate::from_pem(&std::fs::read(fixtures.join("ca.pem")).expect("ca")).expect("pem");
+    let client = reqwest::Client::builder().add_root_certificate(ca).build().expect("client");
+    let started = Instant::now();
+    // The fixture's certificate names localhost.
+    let answer = client.get(format!("https://localhost:{port}/console/v1/version")).send().await.expect("answered");
+    let waited = started.elapsed();
+    assert!(answer.status().is_success());
+    assert!(waited < Duration::from_secs(1), "a TLS client waited {waited:?} behind 300 silent handshakes");
+    drop(silent);
+}

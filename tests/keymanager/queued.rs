@@ -249,3 +249,42 @@ async fn a_signing_failure_after_the_assignment_undoes_it_so_the_retry_assigns_o
     assert_eq!(count("assigned"), 3);
     assert_eq!(bodies.lock().expect("lock").len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_slow_webhook_holds_up_no_other_delivery() {
+    let w = World::with_local_webhooks().await;
+    let product = w.product("Side by side");
+    w.generator(product, "uuid", "", 0, 0);
+    // One receiver answers after 3 s, the other at once; each notes when it was reached.
+    let reached = Arc::new(Mutex::new(Vec::<(String, std::time::Instant)>::new()));
+    let noted = reached.clone();
+    let app = axum::Router::new().route(
+        "/{which}",
+        axum::routing::post(move |axum::extract::Path(which): axum::extract::Path<String>| {
+            let noted = noted.clone();
+            async move {
+                noted.lock().expect("lock").push((which.clone(), std::time::Instant::now()));
+                if which == "slow" {
+                    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                }
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let id = product.0.to_string();
+    for which in ["slow", "fast"] {
+        let hook = format!("{base}/{which}");
+        let request = [("product_id", id.as_str()), ("generate", "1"), ("webhook_url", hook.as_str())];
+        assert_code(&w.post("random-assign-license-keys-queued", &request).await, 807, "Request Queued");
+    }
+    let started = std::time::Instant::now();
+    assert_eq!(keydesk::server::run_jobs_once(&w.service, &local_hooks()).await, 2);
+    let reached = reached.lock().expect("lock").clone();
+    let fast = reached.iter().find(|(which, _)| which == "fast").expect("the fast hook was posted").1;
+    assert!(fast - started < std::time::Duration::from_secs(2), "the fast hook waited {:?}", fast - started);
+}
