@@ -13,6 +13,13 @@ fn local_hooks() -> keydesk::server::Webhooks {
     keydesk::server::Webhooks::new(WebhookReach::AnyAddress).expect("client")
 }
 
+/// Queues an assignment of three generated keys of product `id` to the webhook `url`.
+async fn queue_three(w: &World, id: &str, url: &str, identifier: &str) {
+    let request =
+        [("product_id", id), ("quantity", "3"), ("generate", "1"), ("webhook_url", url), ("identifier", identifier)];
+    assert_code(&w.post("random-assign-license-keys-queued", &request).await, 807, "Request Queued");
+}
+
 /// A webhook receiver on 127.0.0.1 that keeps every body it is sent.
 async fn receiver() -> (String, Arc<Mutex<Vec<String>>>) {
     let bodies = Arc::new(Mutex::new(Vec::new()));
@@ -155,14 +162,7 @@ async fn a_retried_delivery_sends_the_same_keys_and_assigns_no_more() {
         let _ = axum::serve(listener, app).await;
     });
     let id = product.0.to_string();
-    let request = [
-        ("product_id", id.as_str()),
-        ("quantity", "3"),
-        ("generate", "1"),
-        ("webhook_url", url.as_str()),
-        ("identifier", "9"),
-    ];
-    assert_code(&w.post("random-assign-license-keys-queued", &request).await, 807, "Request Queued");
+    queue_three(&w, &id, &url, "9").await;
     let http = local_hooks();
     assert_eq!(keydesk::server::run_jobs_once(&w.service, &http).await, 0, "the first delivery fails");
     assert_eq!(keydesk::server::run_jobs_once(&w.service, &http).await, 0, "not retried before its time");
@@ -215,14 +215,7 @@ async fn a_signing_failure_after_the_assignment_undoes_it_so_the_retry_assigns_o
     w.generator(product, "uuid", "", 0, 0);
     let (url, bodies) = receiver().await;
     let id = product.0.to_string();
-    let request = [
-        ("product_id", id.as_str()),
-        ("quantity", "3"),
-        ("generate", "1"),
-        ("webhook_url", url.as_str()),
-        ("identifier", "5"),
-    ];
-    assert_code(&w.post("random-assign-license-keys-queued", &request).await, 807, "Request Queued");
+    queue_three(&w, &id, &url, "5").await;
     // The signing key becomes unreadable between the request and the job.
     let raw = rusqlite::Connection::open(&w.db_path).expect("open");
     raw.execute_batch(
