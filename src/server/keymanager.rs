@@ -219,13 +219,23 @@ async fn download(service: Service, peer: SocketAddr, raw_path: &str) -> Respons
     let (api_key, key, version) = (api_key.clone(), key.clone(), version.parse::<u32>().unwrap_or(0));
     let lookup = service.clone();
     let outcome = tokio::task::spawn_blocking(move || {
-        if let Err(error) = lookup.authorize_api_key(&api_key, peer.ip(), Endpoint::Download) {
-            let status = if matches!(error, ServiceError::Store(_)) {
-                StatusCode::INTERNAL_SERVER_ERROR
-            } else {
-                StatusCode::UNAUTHORIZED
-            };
-            return Err((error, status));
+        let record = match lookup.authorize_api_key(&api_key, peer.ip(), Endpoint::Download) {
+            Ok(record) => record,
+            Err(error) => {
+                let status = if matches!(error, ServiceError::Store(_)) {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                } else {
+                    StatusCode::UNAUTHORIZED
+                };
+                return Err((error, status));
+            }
+        };
+        // A key confined to some products downloads only their releases (keymanager.md 3.3.1).
+        if !record.products.is_empty() {
+            let own = lookup.product_of_key(&key).map_err(|e| (e, StatusCode::INTERNAL_SERVER_ERROR))?;
+            if !own.is_some_and(|p| record.products.contains(&p)) {
+                return Err((ServiceError::KeyUnknown, StatusCode::OK));
+            }
         }
         if let Err(error) = lookup.check_blocklist(peer.ip(), Some(&identifier)) {
             let status = if matches!(error, ServiceError::Store(_)) {

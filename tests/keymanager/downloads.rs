@@ -61,6 +61,17 @@ async fn releases_are_listed_and_downloaded_through_their_links() {
     let again = w.post("access-downloadables", &ask).await;
     assert_eq!(again.response["downloadables"][0]["download_counter"], 1);
 
+    // A key confined to another product cannot fetch this product's release with the same link.
+    let other = w.product("Elsewhere");
+    let (record, confined) = w
+        .service
+        .create_api_key(&Actor::Owner, "other app", keydesk::domain::endpoint::Capabilities::All, &[])
+        .expect("key");
+    w.service.set_api_key_products(&Actor::Owner, record.id, &[other]).expect("scope");
+    let ours = url.split("/download/").nth(1).and_then(|rest| rest.split('/').next()).expect("the link's key");
+    let body = http.get(url.replace(ours, &confined)).send().await.expect("send").text().await.expect("text");
+    assert!(body.contains(r#""code":210"#), "{body}");
+
     // Not active on that installation: 701. No such release, or its file gone: 700.
     let elsewhere = url.replace("ZG9tYWluLmx0ZA%3D%3D", "b3RoZXIuaG9zdA%3D%3D");
     let body = http.get(&elsewhere).send().await.expect("send").text().await.expect("text");
