@@ -1,6 +1,7 @@
-//! The server as an attacker meets it: slow and silent sockets, bodies too large for any
-//! call and sent without credentials, guessed staff passwords, forged forwarding headers.
-//! Each test runs the real server on 127.0.0.1 and talks to it over TCP.
+//! The server as an attacker meets it: slow and silent sockets (plain and TLS), bodies too
+//! large for any call and sent without credentials, staff passwords guessed from behind a
+//! trusted proxy, and what the file keeps of mails. Each test runs the real server on
+//! 127.0.0.1 and talks to it over TCP. (Forged forwarding headers: `server/client_addr.rs`.)
 
 mod at_rest;
 mod connections;
