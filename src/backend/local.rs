@@ -9,8 +9,11 @@ use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
 use crate::domain::license::{Feature, Features, License, LicenseId, SeatLimit};
 use crate::domain::product::{Product, ProductId};
-use crate::domain::reseller::{IssuedKeys, KeyOrder, ResellerId};
-use crate::domain::staff::Role;
+use crate::domain::reseller::{
+    IssuedKeys, KeyOrder, NewResellerAccount, Pool, PoolAction, PoolOrder, Reseller, ResellerAction, ResellerId,
+};
+use crate::domain::secret::{CreatedAccount, FreshPassword, temporary_password};
+use crate::domain::staff::{NewStaff, Role, Staff, StaffAction};
 use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::service::accounts::Registration;
@@ -22,6 +25,12 @@ use crate::store::{
     ActivationRow, AuditEntry, AuditQuery, DataKey, Downloadable, GeneratorFields, LicenseQuery, OutboxEntry,
     ProductFields, Store, StoreError, TelemetryFilter, UserOrder,
 };
+
+/// A first or reset password for an account, drawn from the OS's CSPRNG; the person at the
+/// console sees it once and hands it on.
+fn fresh_password() -> FreshPassword {
+    FreshPassword(temporary_password(&mut rand::rngs::OsRng))
+}
 
 /// Feature names or bits as typed; `None` when blank.
 fn features(text: &str) -> BackendResult<Option<Features>> {
@@ -245,6 +254,65 @@ impl Backend for LocalBackend {
 
     fn issue_keys(&self, reseller: ResellerId, order: &KeyOrder) -> BackendResult<IssuedKeys> {
         Ok(self.service.issue_keys_as(self.role, reseller, order)?)
+    }
+
+    fn add_reseller(&self, new: &NewResellerAccount) -> BackendResult<CreatedAccount<Reseller>> {
+        let password = fresh_password();
+        let account = self.service.add_reseller(&self.actor()?, &new.email, &new.name, &password.0, new.distributor)?;
+        Ok(CreatedAccount { account, password })
+    }
+
+    fn reseller_action(&self, reseller: ResellerId, action: ResellerAction) -> BackendResult<Option<FreshPassword>> {
+        let actor = self.actor()?;
+        match action {
+            ResellerAction::Disable | ResellerAction::Enable => {
+                self.service.set_reseller_disabled(&actor, reseller, action == ResellerAction::Disable)?;
+            }
+            ResellerAction::ResetPassword => {
+                let password = fresh_password();
+                self.service.reset_reseller_password(&actor, reseller, &password.0)?;
+                return Ok(Some(password));
+            }
+            ResellerAction::Delete => self.service.delete_reseller(&actor, reseller)?,
+        }
+        Ok(None)
+    }
+
+    fn add_pool(&self, order: &PoolOrder) -> BackendResult<Pool> {
+        Ok(self.service.add_pool(&self.actor()?, order.reseller, order.edition, order.product, order.quantity)?)
+    }
+
+    fn pool_action(&self, contract: ContractId, action: PoolAction) -> BackendResult<Pool> {
+        Ok(self.service.change_pool(&self.actor()?, contract, action)?)
+    }
+
+    fn staff(&self) -> BackendResult<Vec<Staff>> {
+        Ok(self.service.staff(&self.actor()?)?)
+    }
+
+    fn add_staff(&self, new: &NewStaff) -> BackendResult<CreatedAccount<Staff>> {
+        let password = fresh_password();
+        let account = self.service.add_staff(&self.actor()?, &new.username, &password.0, new.role)?;
+        Ok(CreatedAccount { account, password })
+    }
+
+    fn staff_action(&self, username: &str, action: &StaffAction) -> BackendResult<Option<FreshPassword>> {
+        let actor = self.actor()?;
+        match action {
+            StaffAction::Disable | StaffAction::Enable => {
+                self.service.set_staff_disabled(&actor, username, *action == StaffAction::Disable)?;
+            }
+            StaffAction::ResetPassword => {
+                let password = fresh_password();
+                self.service.set_staff_password(&actor, username, &password.0)?;
+                return Ok(Some(password));
+            }
+            StaffAction::SetRole(role) => {
+                self.service.set_staff_role(&actor, username, *role)?;
+            }
+            StaffAction::Delete => self.service.delete_staff(&actor, username)?,
+        }
+        Ok(None)
     }
 
     fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {

@@ -12,8 +12,11 @@ use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
 use crate::domain::license::{License, LicenseId, LicenseType, ProductKind};
 use crate::domain::product::{Product, ProductId};
-use crate::domain::reseller::{IssuedKeys, KeyOrder, Pool, Reseller, ResellerId};
-use crate::domain::staff::Role;
+use crate::domain::reseller::{
+    IssuedKeys, KeyOrder, NewResellerAccount, Pool, PoolAction, PoolOrder, Reseller, ResellerAction, ResellerId,
+};
+use crate::domain::secret::{CreatedAccount, FreshPassword};
+use crate::domain::staff::{NewStaff, Role, Staff, StaffAction};
 use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::service::ServiceError;
@@ -153,6 +156,10 @@ pub enum Area {
     Telemetry,
     /// The SMTP relay in Settings.
     Mail,
+    /// Adding, switching off and removing resellers and their pools (in Contracts).
+    Resellers,
+    /// The staff accounts of a shared server.
+    Staff,
 }
 
 impl Area {
@@ -180,6 +187,8 @@ impl Area {
             Self::Activity => "the activity log",
             Self::Telemetry => "telemetry",
             Self::Mail => "the mail relay",
+            Self::Resellers => "managing resellers",
+            Self::Staff => "staff accounts",
         }
     }
 }
@@ -241,6 +250,22 @@ pub trait Backend: Send + Sync {
 
     fn resellers(&self) -> BackendResult<Vec<ResellerPools>>;
     fn issue_keys(&self, reseller: ResellerId, order: &KeyOrder) -> BackendResult<IssuedKeys>;
+    /// Adds a reseller with a password keydesk draws, returned this once.
+    fn add_reseller(&self, new: &NewResellerAccount) -> BackendResult<CreatedAccount<Reseller>>;
+    /// Switches a reseller off or on, resets its password (the new one, returned this once)
+    /// or removes it.
+    fn reseller_action(&self, reseller: ResellerId, action: ResellerAction) -> BackendResult<Option<FreshPassword>>;
+    fn add_pool(&self, order: &PoolOrder) -> BackendResult<Pool>;
+    /// Tops a pool (a contract of a reseller) up, closes or reopens it.
+    fn pool_action(&self, contract: ContractId, action: PoolAction) -> BackendResult<Pool>;
+
+    /// The staff accounts that log in to a shared server's console API.
+    fn staff(&self) -> BackendResult<Vec<Staff>>;
+    /// Adds a staff account with a password keydesk draws, returned this once.
+    fn add_staff(&self, new: &NewStaff) -> BackendResult<CreatedAccount<Staff>>;
+    /// Disables, enables, resets (the new password, returned this once), changes the role
+    /// of, or removes a staff account.
+    fn staff_action(&self, username: &str, action: &StaffAction) -> BackendResult<Option<FreshPassword>>;
 
     fn outbox(&self) -> BackendResult<Vec<OutboxEntry>>;
     /// The saved SMTP relay's sender address (never the URL, which may hold a password).

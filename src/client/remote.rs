@@ -19,7 +19,11 @@ use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
 use crate::domain::license::{License, LicenseId};
 use crate::domain::product::{Product, ProductId};
-use crate::domain::reseller::{IssuedKeys, KeyOrder, ResellerId};
+use crate::domain::reseller::{
+    IssuedKeys, KeyOrder, NewResellerAccount, Pool, PoolAction, PoolOrder, Reseller, ResellerAction, ResellerId,
+};
+use crate::domain::secret::{CreatedAccount, FreshPassword};
+use crate::domain::staff::{NewStaff, Staff, StaffAction};
 use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::{User, UserId};
 use crate::protocol::console::wire::{
@@ -288,6 +292,34 @@ impl Backend for RemoteBackend {
         issued
             .into_issued()
             .ok_or_else(|| BackendError::Failed(format!("the server named an unknown edition {edition:?}")))
+    }
+
+    fn add_reseller(&self, new: &NewResellerAccount) -> BackendResult<CreatedAccount<Reseller>> {
+        self.post("resellers", new)
+    }
+
+    fn reseller_action(&self, reseller: ResellerId, action: ResellerAction) -> BackendResult<Option<FreshPassword>> {
+        self.post(&format!("resellers/{}/actions", reseller.0), &action)
+    }
+
+    fn add_pool(&self, order: &PoolOrder) -> BackendResult<Pool> {
+        self.post("pools", order)
+    }
+
+    fn pool_action(&self, contract: ContractId, action: PoolAction) -> BackendResult<Pool> {
+        self.post(&format!("pools/{}/actions", contract.0), &action)
+    }
+
+    fn staff(&self) -> BackendResult<Vec<Staff>> {
+        self.get("staff")
+    }
+
+    fn add_staff(&self, new: &NewStaff) -> BackendResult<CreatedAccount<Staff>> {
+        self.post("staff", new)
+    }
+
+    fn staff_action(&self, username: &str, action: &StaffAction) -> BackendResult<Option<FreshPassword>> {
+        self.post(&format!("staff/{}/actions", segment(username)), action)
     }
 
     fn outbox(&self) -> BackendResult<Vec<OutboxEntry>> {

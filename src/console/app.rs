@@ -11,7 +11,7 @@ use super::switcher::Switcher;
 use super::theme::{Theme, Tokens};
 use super::views::{
     activity::ActivityView, contracts::ContractsView, keygen::KeygenView, licenses::LicensesView, outbox::OutboxView,
-    products::ProductsView, settings::SettingsView, telemetry::TelemetryView, users::UsersView,
+    products::ProductsView, settings::SettingsView, staff::StaffView, telemetry::TelemetryView, users::UsersView,
 };
 use crate::backend::Backend;
 
@@ -71,6 +71,7 @@ pub struct Views {
     products: ProductsView,
     contracts: ContractsView,
     keygen: KeygenView,
+    staff: StaffView,
     outbox: OutboxView,
     activity: ActivityView,
     telemetry: TelemetryView,
@@ -243,6 +244,7 @@ impl ConsoleApp {
             View::Products => views.products.refresh(),
             View::Contracts => views.contracts.refresh(),
             View::KeyGeneration => views.keygen.refresh(),
+            View::Staff => views.staff.refresh(),
             View::Outbox => views.outbox.refresh(),
             View::Activity => views.activity.refresh(),
             View::Telemetry => views.telemetry.refresh(),
@@ -366,6 +368,7 @@ impl ConsoleApp {
             View::Products => views.products.ui(ui, &mut env),
             View::Contracts => views.contracts.ui(ui, &mut env),
             View::KeyGeneration => views.keygen.ui(ui, &mut env),
+            View::Staff => views.staff.ui(ui, &mut env),
             View::Outbox => views.outbox.ui(ui, &mut env),
             View::Activity => views.activity.ui(ui, &mut env),
             View::Telemetry => views.telemetry.ui(ui, &mut env),

@@ -13,6 +13,7 @@ pub enum View {
     Products,
     Contracts,
     KeyGeneration,
+    Staff,
     Outbox,
     Activity,
     Telemetry,
@@ -20,12 +21,13 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Users,
         Self::Licenses,
         Self::Products,
         Self::Contracts,
         Self::KeyGeneration,
+        Self::Staff,
         Self::Outbox,
         Self::Activity,
         Self::Telemetry,
@@ -39,6 +41,7 @@ impl View {
             Self::Products => "Products",
             Self::Contracts => "Contracts",
             Self::KeyGeneration => "Key generation",
+            Self::Staff => "Staff",
             Self::Outbox => "Outbox",
             Self::Activity => "Activity",
             Self::Telemetry => "Telemetry",
@@ -54,6 +57,7 @@ impl View {
             Self::Products => Area::Products,
             Self::Contracts => Area::Contracts,
             Self::KeyGeneration => Area::KeyGeneration,
+            Self::Staff => Area::Staff,
             Self::Outbox => Area::Outbox,
             Self::Activity => Area::Activity,
             Self::Telemetry => Area::Telemetry,
@@ -69,6 +73,7 @@ impl View {
             Self::Products => "products",
             Self::Contracts => "contracts",
             Self::KeyGeneration => "keygen",
+            Self::Staff => "staff",
             Self::Outbox => "outbox",
             Self::Activity => "activity",
             Self::Telemetry => "telemetry",
@@ -81,9 +86,9 @@ impl View {
         format!("Ctrl+{:?}", self.key()).replace("Num", "")
     }
 
-    /// Ctrl + this digit shows the view.
+    /// Ctrl + this digit shows the view (the tenth is Ctrl+0).
     fn key(self) -> egui::Key {
-        const KEYS: [egui::Key; 9] = [
+        const KEYS: [egui::Key; 10] = [
             egui::Key::Num1,
             egui::Key::Num2,
             egui::Key::Num3,
@@ -93,6 +98,7 @@ impl View {
             egui::Key::Num7,
             egui::Key::Num8,
             egui::Key::Num9,
+            egui::Key::Num0,
         ];
         KEYS[Self::ALL.iter().position(|v| *v == self).unwrap_or(0)]
     }

@@ -71,6 +71,48 @@ impl Pool {
     }
 }
 
+/// A reseller to add from the console; keydesk draws its first password.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct NewResellerAccount {
+    /// Its login for the keygen URL (`reselleremail`).
+    pub email: String,
+    /// As its customers' mails show it; blank: the e-mail.
+    pub name: String,
+    /// Whose mail templates its customers receive; `None`: the built-in ones.
+    pub distributor: Option<DistributorId>,
+}
+
+/// What the console can do to a reseller.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResellerAction {
+    /// Its password generates no keys, on the keygen URL or in a console.
+    Disable,
+    Enable,
+    /// A new password drawn by keydesk, shown once.
+    ResetPassword,
+    /// Refused once keys were drawn from its pools (disable it then).
+    Delete,
+}
+
+/// A pool to give a reseller: licenses of one edition, drawn from a product's generator.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct PoolOrder {
+    pub reseller: ResellerId,
+    pub edition: Edition,
+    pub product: super::product::ProductId,
+    pub quantity: u32,
+}
+
+/// What the console can do to a pool.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PoolAction {
+    /// The reseller bought this many more licenses.
+    TopUp(u32),
+    /// No more keys from it (those drawn keep working); the pool's history stays.
+    Close,
+    Reopen,
+}
+
 /// Which path keys were generated through; recorded with the keys and in the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {

@@ -28,6 +28,24 @@ pub fn temporary_password(rng: &mut impl RngCore) -> String {
     draw(rng, READABLE, 12)
 }
 
+/// A password keydesk drew for an account, shown to the operator this once: only its
+/// Argon2id hash is kept. Its `Debug` hides it, so it reaches no log.
+#[derive(serde::Serialize, serde::Deserialize, Clone, PartialEq, Eq)]
+pub struct FreshPassword(pub String);
+
+impl std::fmt::Debug for FreshPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FreshPassword(…)")
+    }
+}
+
+/// An account just made, and its first password.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct CreatedAccount<T> {
+    pub account: T,
+    pub password: FreshPassword,
+}
+
 /// A checksum salt for the Registration Server API: 32 lower-case hex digits.
 pub fn checksum_salt(rng: &mut impl RngCore) -> String {
     let mut bytes = [0u8; 16];

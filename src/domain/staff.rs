@@ -7,11 +7,11 @@ use super::distributor::DistributorId;
 use super::reseller::ResellerId;
 
 /// Database identity of a staff account.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StaffId(pub i64);
 
 /// What a staff member may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// Everything.
     Owner,
@@ -33,7 +33,7 @@ impl Role {
 }
 
 /// A staff account (never its password).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
 pub struct Staff {
     pub id: StaffId,
     pub username: String,
@@ -41,6 +41,26 @@ pub struct Staff {
     pub created_at: DateTime<Utc>,
     /// Switched off: the password logs in no more (`keydesk admin staff disable`).
     pub disabled: bool,
+}
+
+/// A staff account to add from the console; keydesk draws its first password.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct NewStaff {
+    pub username: String,
+    pub role: Role,
+}
+
+/// What the console can do to a staff account (the owner's staff only).
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub enum StaffAction {
+    /// The password logs in no more and the account's sessions end.
+    Disable,
+    Enable,
+    /// A new password drawn by keydesk, shown once; the account's sessions end.
+    ResetPassword,
+    /// Takes effect on the account's next request: a session reads its role each time.
+    SetRole(Role),
+    Delete,
 }
 
 /// How long a console session lasts without a new login.

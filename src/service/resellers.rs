@@ -8,13 +8,13 @@ use super::contracts::{ContractDraw, generate_in};
 use super::mail::queue;
 use super::passwords::{hash_new_password, hash_password, verify_password};
 use super::{Actor, Service, ServiceError, audit, audit_as};
-use crate::domain::contract::{ContractRights, ContractTerms};
+use crate::domain::contract::{ContractId, ContractRights, ContractTerms};
 use crate::domain::distributor::DistributorId;
 use crate::domain::generator::uuid_v4;
 use crate::domain::limits::{self, MAX_ORDER, MAX_POOL};
 use crate::domain::mail::MailKind;
 use crate::domain::product::ProductId;
-use crate::domain::reseller::{Channel, Edition, IssuedKeys, KeyOrder, Pool, Reseller, ResellerId};
+use crate::domain::reseller::{Channel, Edition, IssuedKeys, KeyOrder, Pool, PoolAction, Reseller, ResellerId};
 use crate::domain::user::is_valid_email;
 use crate::store::{Db, NewReseller};
 
@@ -208,6 +208,38 @@ impl Service {
             }
             db.delete_reseller(id)?;
             audit(db, now, actor, "delete-reseller", &holder.email, "")
+        })
+    }
+
+    /// Changes what a pool holds: more licenses bought (`TopUp`), or closed and reopened.
+    /// A closed pool gives no keys; those drawn from it keep working.
+    pub fn change_pool(&self, actor: &Actor, contract: ContractId, action: PoolAction) -> Result<Pool, ServiceError> {
+        actor.require_owner()?;
+        let now = self.now();
+        self.store.write(|db| {
+            let (reseller, edition) = db.pool_of_contract(contract)?.ok_or(ServiceError::ResellerNoPool)?;
+            let current = db.contract(contract)?.ok_or(ServiceError::ResellerNoPool)?;
+            let mut terms = current.terms.clone();
+            let detail = match action {
+                PoolAction::TopUp(more) => {
+                    let total = u64::from(terms.quantity) + u64::from(more);
+                    limits::within(total, MAX_POOL.into())?;
+                    terms.quantity = u32::try_from(total).map_err(|_| ServiceError::TooMany(MAX_POOL.into()))?;
+                    format!("+{more} = {total}")
+                }
+                PoolAction::Close => {
+                    terms.active = false;
+                    "closed".to_owned()
+                }
+                PoolAction::Reopen => {
+                    terms.active = true;
+                    "reopened".to_owned()
+                }
+            };
+            db.update_contract(contract, &terms, now)?;
+            let holder = db.reseller(reseller)?.map(|r| r.email).unwrap_or_default();
+            audit(db, now, actor, "change-pool", &format!("{holder} {}", edition.code()), &detail)?;
+            pools_of(db, reseller)?.into_iter().find(|p| p.edition == edition).ok_or(ServiceError::ResellerNoPool)
         })
     }
 

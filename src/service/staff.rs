@@ -12,6 +12,7 @@ use std::time::Duration;
 use super::passwords::{hash_new_password, hash_password, verify_nothing, verify_password};
 use super::{Actor, Service, ServiceError, audit, audit_as};
 use crate::domain::staff::{Role, SESSION_HOURS, Staff, StaffId};
+use crate::store::Db;
 
 /// Shortest staff password.
 pub const MIN_PASSWORD_LENGTH: usize = 10;
@@ -26,6 +27,32 @@ fn login_key(username: &str) -> u64 {
 
 fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.trim().as_bytes()).to_vec()
+}
+
+/// The distributor or reseller a role is scoped to must exist.
+fn check_scope(db: &Db<'_>, role: Role) -> Result<(), ServiceError> {
+    match role {
+        Role::Owner => {}
+        Role::Distributor(d) => {
+            db.distributor(d)?.ok_or(ServiceError::InvalidDistributor)?;
+        }
+        Role::Reseller(r) => {
+            db.reseller(r)?.ok_or(ServiceError::ResellerUnknown)?;
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a change that would leave no owner account able to log in: with none, nobody
+/// could manage the server from a console again (only `keydesk admin staff` on its host).
+fn keep_an_owner(db: &Db<'_>, staff: &Staff) -> Result<(), ServiceError> {
+    if staff.role == Role::Owner && !staff.disabled && db.enabled_owners()? <= 1 {
+        return Err(ServiceError::InUse(format!(
+            "The account {} is the last owner that can log in: add or enable another owner first",
+            staff.username
+        )));
+    }
+    Ok(())
 }
 
 impl Role {
@@ -53,15 +80,7 @@ impl Service {
         let hash = hash_password(password)?;
         let now = self.now();
         self.store.write(|db| {
-            match role {
-                Role::Owner => {}
-                Role::Distributor(d) => {
-                    db.distributor(d)?.ok_or(ServiceError::InvalidDistributor)?;
-                }
-                Role::Reseller(r) => {
-                    db.reseller(r)?.ok_or(ServiceError::ResellerUnknown)?;
-                }
-            }
+            check_scope(db, role)?;
             let id = db.insert_staff(username, &hash, role, now)?.ok_or(ServiceError::UsernameTaken)?;
             audit(db, now, actor, "add-staff", username.trim(), role.kind())?;
             db.staff_list()?.into_iter().find(|s| s.id == id).ok_or(ServiceError::UserUnknown)
@@ -131,6 +150,9 @@ impl Service {
         let now = self.now();
         self.store.write(|db| {
             let staff = db.staff_named(username)?.ok_or(ServiceError::UserUnknown)?;
+            if disabled {
+                keep_an_owner(db, &staff)?;
+            }
             db.set_staff_disabled(staff.id, disabled)?;
             if disabled {
                 db.revoke_sessions_of(staff.id, now)?;
@@ -153,12 +175,30 @@ impl Service {
         })
     }
 
+    /// Gives a staff account another role; its sessions see it on their next request.
+    /// Owner only.
+    pub fn set_staff_role(&self, actor: &Actor, username: &str, role: Role) -> Result<Staff, ServiceError> {
+        actor.require_owner()?;
+        let now = self.now();
+        self.store.write(|db| {
+            let staff = db.staff_named(username)?.ok_or(ServiceError::UserUnknown)?;
+            check_scope(db, role)?;
+            if role != Role::Owner {
+                keep_an_owner(db, &staff)?;
+            }
+            db.set_staff_role(staff.id, role)?;
+            audit(db, now, actor, "set-staff-role", &staff.username, role.kind())?;
+            db.staff_named(username)?.ok_or(ServiceError::UserUnknown)
+        })
+    }
+
     /// Removes a staff account and its sessions. Owner only.
     pub fn delete_staff(&self, actor: &Actor, username: &str) -> Result<(), ServiceError> {
         actor.require_owner()?;
         let now = self.now();
         self.store.write(|db| {
             let staff = db.staff_named(username)?.ok_or(ServiceError::UserUnknown)?;
+            keep_an_owner(db, &staff)?;
             db.delete_staff(staff.id)?;
             audit(db, now, actor, "delete-staff", &staff.username, "")
         })

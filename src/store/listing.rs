@@ -8,6 +8,7 @@ use rusqlite::types::Value;
 
 use super::users::{SELECT_USER, from_row as user_row};
 use super::{AuditEntry, Db, StoreError, from_millis, to_millis};
+use crate::domain::contract::ContractId;
 use crate::domain::distributor::DistributorId;
 use crate::domain::license::{KeyState, License, LicenseStatus, LicenseType};
 use crate::domain::product::ProductId;
@@ -31,6 +32,8 @@ pub struct LicenseQuery {
     #[serde(skip)]
     pub distributor: Option<DistributorId>,
     pub product: Option<ProductId>,
+    /// Only the keys drawn from this contract (a reseller's pool: its ledger).
+    pub contract: Option<ContractId>,
     pub license_type: Option<LicenseType>,
     pub status: Option<LicenseStatus>,
     pub key_state: Option<KeyState>,
@@ -68,6 +71,10 @@ impl LicenseQuery {
         if let Some(product) = self.product {
             conditions.push("l.product_id = ?".into());
             args.push(Value::Integer(product.0));
+        }
+        if let Some(contract) = self.contract {
+            conditions.push("l.contract_id = ?".into());
+            args.push(Value::Integer(contract.0));
         }
         if let Some(license_type) = self.license_type {
             conditions.push("l.license_type = ?".into());

@@ -125,6 +125,20 @@ impl Db<'_> {
         Ok(true)
     }
 
+    /// The reseller and edition of the pool that is this contract; `None` for a contract
+    /// that is no pool.
+    pub fn pool_of_contract(&self, contract: ContractId) -> Result<Option<(ResellerId, Edition)>, StoreError> {
+        let found = self
+            .conn
+            .prepare_cached("SELECT reseller_id, edition FROM contracts WHERE id = ?1 AND reseller_id IS NOT NULL")?
+            .query_row([contract.0], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .optional()?;
+        let Some((reseller, code)) = found else { return Ok(None) };
+        let edition = Edition::from_code(&code)
+            .ok_or_else(|| StoreError::Corrupt(format!("contract {}: edition {code:?}", contract.0)))?;
+        Ok(Some((ResellerId(reseller), edition)))
+    }
+
     /// The reseller's pools, by edition.
     pub fn pools(&self, reseller: ResellerId) -> Result<Vec<Pool>, StoreError> {
         let sql = format!(

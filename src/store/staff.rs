@@ -29,6 +29,15 @@ fn staff_row(r: &Row<'_>) -> rusqlite::Result<Result<Staff, StoreError>> {
     }))
 }
 
+/// The distributor and reseller columns of a role.
+fn role_scope(role: Role) -> (Option<i64>, Option<i64>) {
+    match role {
+        Role::Owner => (None, None),
+        Role::Distributor(d) => (Some(d.0), None),
+        Role::Reseller(r) => (None, Some(r.0)),
+    }
+}
+
 impl Db<'_> {
     /// Adds a staff account; `None` when the username is taken.
     pub fn insert_staff(
@@ -38,11 +47,7 @@ impl Db<'_> {
         role: Role,
         now: DateTime<Utc>,
     ) -> Result<Option<StaffId>, StoreError> {
-        let (distributor, reseller) = match role {
-            Role::Owner => (None, None),
-            Role::Distributor(d) => (Some(d.0), None),
-            Role::Reseller(r) => (None, Some(r.0)),
-        };
+        let (distributor, reseller) = role_scope(role);
         let inserted = self.conn.execute(
             "INSERT INTO staff (username, username_key, password_hash, role, distributor_id, reseller_id, created_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (username_key) DO NOTHING",
@@ -123,6 +128,24 @@ impl Db<'_> {
     pub fn set_staff_password(&self, staff: StaffId, password_hash: &str) -> Result<bool, StoreError> {
         Ok(self.conn.execute("UPDATE staff SET password_hash = ?2 WHERE id = ?1", params![staff.0, password_hash])?
             == 1)
+    }
+
+    /// Gives an account another role (the scope columns follow it).
+    pub fn set_staff_role(&self, staff: StaffId, role: Role) -> Result<bool, StoreError> {
+        let (distributor, reseller) = role_scope(role);
+        Ok(self.conn.execute(
+            "UPDATE staff SET role = ?2, distributor_id = ?3, reseller_id = ?4 WHERE id = ?1",
+            params![staff.0, role.kind(), distributor, reseller],
+        )? == 1)
+    }
+
+    /// How many owner accounts can log in.
+    pub fn enabled_owners(&self) -> Result<u64, StoreError> {
+        let count: i64 = self
+            .conn
+            .prepare_cached("SELECT count(*) FROM staff WHERE role = 'owner' AND disabled = 0")?
+            .query_row([], |r| r.get(0))?;
+        Ok(count.unsigned_abs())
     }
 
     /// Removes an account and, with it, its sessions.

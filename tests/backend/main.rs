@@ -88,6 +88,8 @@ on_both!(
     licenses_are_made_filtered_changed_and_exported,
     products_generators_and_stock_keys,
     resellers_issue_keys_and_pool_rights_change,
+    resellers_and_pools_are_added_topped_up_closed_and_switched_off,
+    staff_accounts_are_added_reset_switched_off_and_the_last_owner_kept,
     mail_relay_activity_and_telemetry,
     refusals_read_the_same_on_both_sides,
 );

@@ -3,7 +3,10 @@
 use keydesk::backend::{BackendError, LicenseAction, NewLicenseOrder, UserAction};
 use keydesk::domain::contract::ContractRights;
 use keydesk::domain::license::{LicenseStatus, LicenseType, ProductKind, SeatLimit};
-use keydesk::domain::reseller::{Edition, KeyOrder, ResellerId};
+use keydesk::domain::reseller::{
+    Edition, KeyOrder, NewResellerAccount, PoolAction, PoolOrder, ResellerAction, ResellerId,
+};
+use keydesk::domain::staff::{NewStaff, Role, StaffAction};
 use keydesk::domain::user::{UserId, UserStatus};
 use keydesk::service::Actor;
 use keydesk::service::import::UserRecord;
@@ -152,6 +155,98 @@ pub fn resellers_issue_keys_and_pool_rights_change(f: &Fixture) {
     b.set_contract_rights(contract, rights).expect("rights");
     let pool = &b.resellers().expect("again")[0].pools[0];
     assert_eq!((pool.contract.terms.rights, pool.left()), (rights, 7));
+}
+
+const HERE: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+pub fn resellers_and_pools_are_added_topped_up_closed_and_switched_off(f: &Fixture) {
+    let b = &f.backend;
+    let s = &f.service;
+    let product = s.create_product(&Actor::Owner, &ProductFields::named("Suite", "")).expect("product").id;
+    s.create_generator(&Actor::Owner, &GeneratorFields::chunks(product, CHARSET, 4, 5)).expect("generator");
+    let new = NewResellerAccount { email: "shop@example.com".into(), name: "Shop".into(), distributor: Some(f.acme) };
+    let created = b.add_reseller(&new).expect("added");
+    let shop = created.account.id;
+    assert_eq!((created.account.email.as_str(), created.account.distributor), ("shop@example.com", Some(f.acme)));
+    s.authenticate_reseller("shop@example.com", &created.password.0, HERE).expect("the shown password logs in");
+    assert_eq!(b.add_reseller(&new).expect_err("twice"), BackendError::Refused("E-mail already exists.".into()));
+    let order = PoolOrder { reseller: shop, edition: Edition::Professional, product, quantity: 5 };
+    let pool = b.add_pool(&order).expect("pool");
+    let contract = pool.contract.id;
+    assert_eq!(pool.left(), 5);
+    assert_eq!(b.pool_action(contract, PoolAction::TopUp(20)).expect("topped up").left(), 25);
+    let customer = KeyOrder {
+        first_name: "Ada".into(),
+        last_name: "Lovelace".into(),
+        email: "ada@customer.example".into(),
+        quantity: 3,
+        edition: None,
+        test_mode: false,
+    };
+    b.issue_keys(shop, &customer).expect("keys");
+    let ledger = LicenseQuery { contract: Some(contract), ..LicenseQuery::default() };
+    let issued = b.licenses(&ledger, 0, 10).expect("ledger");
+    assert_eq!(issued.total, 3);
+    assert!(issued.rows.iter().all(|k| k.owner_email == "ada@customer.example" && k.created_by.contains("reseller:")));
+    let closed = b.pool_action(contract, PoolAction::Close).expect("closed");
+    assert!(!closed.contract.terms.active);
+    assert!(matches!(b.issue_keys(shop, &customer), Err(BackendError::Refused(_))), "a closed pool gives nothing");
+    b.pool_action(contract, PoolAction::Reopen).expect("reopened");
+    let too_many = b.pool_action(contract, PoolAction::TopUp(u32::MAX)).expect_err("ceiling");
+    assert!(matches!(&too_many, BackendError::Refused(m) if m.contains("10000000")), "{too_many:?}");
+    let reset = b.reseller_action(shop, ResellerAction::ResetPassword).expect("reset").expect("a new password");
+    assert!(s.authenticate_reseller("shop@example.com", &created.password.0, HERE).is_err(), "the old one is gone");
+    s.authenticate_reseller("shop@example.com", &reset.0, HERE).expect("the new password logs in");
+    assert_eq!(b.reseller_action(shop, ResellerAction::Disable).expect("disabled"), None);
+    assert!(b.resellers().expect("list")[0].reseller.disabled);
+    assert!(s.authenticate_reseller("shop@example.com", &reset.0, HERE).is_err(), "disabled");
+    b.reseller_action(shop, ResellerAction::Enable).expect("enabled");
+    let sold = b.reseller_action(shop, ResellerAction::Delete).expect_err("keys were drawn");
+    assert!(matches!(&sold, BackendError::Refused(m) if m.contains("disable the reseller instead")), "{sold:?}");
+    let idle = b.add_reseller(&NewResellerAccount {
+        email: "idle@example.com".into(),
+        name: String::new(),
+        distributor: None,
+    });
+    b.reseller_action(idle.expect("idle").account.id, ResellerAction::Delete).expect("an unused reseller goes");
+    let audit = b.activity(&AuditQuery { what: "pool".into(), ..AuditQuery::default() }).expect("audit");
+    assert!(audit.iter().filter(|e| e.action == "change-pool").count() >= 3, "{audit:?}");
+}
+
+pub fn staff_accounts_are_added_reset_switched_off_and_the_last_owner_kept(f: &Fixture) {
+    let b = &f.backend;
+    let s = &f.service;
+    let before = b.staff().expect("staff").len();
+    b.add_staff(&NewStaff { username: "otto".into(), role: Role::Owner }).expect("a second owner");
+    let created = b.add_staff(&NewStaff { username: "dora".into(), role: Role::Distributor(f.acme) }).expect("dora");
+    assert_eq!(created.account.role, Role::Distributor(f.acme));
+    let (token, _) = s.staff_login("dora", &created.password.0, HERE).expect("the shown password logs in");
+    assert_eq!(b.staff().expect("staff").len(), before + 2);
+    let reset = b.staff_action("dora", &StaffAction::ResetPassword).expect("reset").expect("a password");
+    assert!(s.staff_session(&token).is_err(), "a reset ends the sessions");
+    let (token, _) = s.staff_login("dora", &reset.0, HERE).expect("the new password logs in");
+    b.staff_action("dora", &StaffAction::SetRole(Role::Owner)).expect("promoted");
+    assert_eq!(s.staff_session(&token).expect("still in").role, Role::Owner, "the session sees the new role");
+    b.staff_action("dora", &StaffAction::Disable).expect("disabled");
+    assert!(s.staff_session(&token).is_err(), "disabling ends the sessions");
+    assert!(s.staff_login("dora", &reset.0, HERE).is_err());
+    b.staff_action("dora", &StaffAction::Enable).expect("enabled");
+    let no_scope = b.add_staff(&NewStaff { username: "ghost".into(), role: Role::Reseller(ResellerId(404)) });
+    assert!(matches!(no_scope, Err(BackendError::Refused(_))), "{no_scope:?}");
+    // Keep one owner who can log in: the last one cannot be disabled, demoted or removed.
+    // On the remote side the session's own owner account is kept, so the calls go on.
+    let owners: Vec<String> =
+        b.staff().expect("staff").into_iter().filter(|m| m.role == Role::Owner).map(|m| m.username).collect();
+    let keeper = owners.iter().find(|name| name.as_str() != "dora").unwrap_or(&owners[0]).clone();
+    for other in owners.iter().filter(|name| **name != keeper) {
+        b.staff_action(other, &StaffAction::Disable).expect("another owner remains");
+    }
+    for last in [StaffAction::Disable, StaffAction::Delete, StaffAction::SetRole(Role::Distributor(f.acme))] {
+        let refused = b.staff_action(&keeper, &last).expect_err("the last owner stays");
+        assert!(matches!(&refused, BackendError::Refused(m) if m.contains("last owner")), "{last:?}: {refused:?}");
+    }
+    let audit = b.activity(&AuditQuery { what: "staff".into(), ..AuditQuery::default() });
+    assert!(audit.expect("audit").iter().any(|e| e.action == "set-staff-role"));
 }
 
 pub fn mail_relay_activity_and_telemetry(f: &Fixture) {

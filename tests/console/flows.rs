@@ -5,9 +5,10 @@ use keydesk::backend::Backend;
 use keydesk::console::app::Status;
 use keydesk::domain::license::LicenseStatus;
 use keydesk::domain::reseller::{Edition, KeyOrder};
+use keydesk::domain::staff::Role;
 use keydesk::store::LicenseQuery;
 
-use crate::world::{Side, World, click, settle, type_into};
+use crate::world::{Side, World, choose, click, copied, settle, type_into};
 
 fn register_a_user_through_the_form_and_find_them_by_wildcard_search(side: Side) {
     let world = World::on(side);
@@ -233,6 +234,121 @@ fn a_relay_saved_in_settings_sends_the_customer_mail_and_stays_sealed(side: Side
     }
 }
 
+const HERE: std::net::IpAddr = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+/// The password a "shown once" dialog copies, after which the dialog is closed.
+fn copy_the_shown_password(harness: &mut egui_kittest::Harness<'_, keydesk::console::ConsoleApp>, who: &str) -> String {
+    assert!(harness.query_by_label_contains(&format!("Password for {who}")).is_some(), "the password is shown");
+    click(harness, "Copy password");
+    let password = copied(harness).expect("the password was copied");
+    click(harness, "Done");
+    settle(harness);
+    password
+}
+
+fn add_a_reseller_give_it_a_pool_top_it_up_and_read_the_ledger(side: Side) {
+    let world = World::on(side);
+    world.product("Suite Pro");
+    let mut harness = world.harness();
+    click(&mut harness, "Contracts");
+    settle(&mut harness);
+    assert!(harness.query_by_label_contains("No resellers yet").is_some(), "the empty state says what to do");
+    click(&mut harness, "Add reseller…");
+    type_into(&mut harness, "Reseller e-mail", "shop@reseller.example");
+    type_into(&mut harness, "Company name", "Reseller Shop");
+    click(&mut harness, "Add the reseller");
+    settle(&mut harness);
+    let password = copy_the_shown_password(&mut harness, "shop@reseller.example");
+    world.service().authenticate_reseller("shop@reseller.example", &password, HERE).expect("the shown password");
+    choose(&mut harness, "Pool product", "Suite Pro");
+    type_into(&mut harness, "Licenses bought", "10");
+    click(&mut harness, "Add the pool");
+    settle(&mut harness);
+    let pool = |world: &World| world.backend.resellers().expect("resellers").remove(0).pools.remove(0);
+    assert_eq!((pool(&world).edition, pool(&world).contract.terms.quantity), (Edition::Professional, 10));
+    type_into(&mut harness, "Top up by", "15");
+    click(&mut harness, "Top up Professional");
+    settle(&mut harness);
+    assert_eq!(pool(&world).contract.terms.quantity, 25, "topped up");
+    assert!(harness.query_by_label_contains("holds 25 now").is_some());
+    // Keys drawn in Key generation appear in the pool's ledger, with whose and by whom.
+    click(&mut harness, "Key generation");
+    settle(&mut harness);
+    type_into(&mut harness, "Quantity", "2");
+    type_into(&mut harness, "First name", "Ada");
+    type_into(&mut harness, "Last name", "Lovelace");
+    type_into(&mut harness, "Customer e-mail", "ada@customer.example");
+    click(&mut harness, "Generate keys");
+    settle(&mut harness);
+    click(&mut harness, "Contracts");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    settle(&mut harness);
+    click(&mut harness, "Professional ledger");
+    settle(&mut harness);
+    assert!(harness.query_by_label("Ledger: 2 key(s) issued").is_some());
+    for key in world.backend.licenses(&LicenseQuery::default(), 0, 10).expect("keys").rows {
+        assert!(harness.query_by_label(&key.number).is_some(), "{} is in the ledger", key.number);
+    }
+    assert_eq!(harness.query_all_by_label("Ada Lovelace <ada@customer.example>").count(), 2);
+    // Closing asks first; the closed pool keeps its history.
+    click(&mut harness, "Close Professional pool…");
+    harness.run_steps(2);
+    assert!(harness.query_by_label_contains("Close the pool Professional of shop@reseller.example?").is_some());
+    click(&mut harness, "Close");
+    settle(&mut harness);
+    assert!(!pool(&world).contract.terms.active);
+    assert!(harness.query_by_label("Reopen Professional pool").is_some());
+    click(&mut harness, "Disable reseller");
+    settle(&mut harness);
+    assert!(world.backend.resellers().expect("resellers")[0].reseller.disabled);
+    assert!(harness.query_by_label("Enable reseller").is_some());
+    click(&mut harness, "Reset reseller password");
+    settle(&mut harness);
+    let reset = copy_the_shown_password(&mut harness, "shop@reseller.example");
+    assert_ne!(reset, password);
+}
+
+fn add_a_staff_account_reset_its_password_and_change_its_role(side: Side) {
+    let world = World::on(side);
+    let mut harness = world.harness();
+    click(&mut harness, "Staff");
+    settle(&mut harness);
+    click(&mut harness, "Add staff account…");
+    type_into(&mut harness, "Staff username", "dora");
+    choose(&mut harness, "Staff role", "Distributor: Acme Ltd");
+    click(&mut harness, "Add the account");
+    settle(&mut harness);
+    let password = copy_the_shown_password(&mut harness, "dora");
+    let service = world.service();
+    let (token, dora) = service.staff_login("dora", &password, HERE).expect("the shown password logs in");
+    assert_eq!(dora.role.kind(), "distributor");
+    click(&mut harness, "dora");
+    settle(&mut harness);
+    click(&mut harness, "Reset staff password");
+    settle(&mut harness);
+    let reset = copy_the_shown_password(&mut harness, "dora");
+    assert!(service.staff_session(&token).is_err(), "the reset ended dora's session");
+    service.staff_login("dora", &reset, HERE).expect("the new password");
+    choose(&mut harness, "New role", "Owner: everything");
+    click(&mut harness, "Change role");
+    settle(&mut harness);
+    if side == Side::Local {
+        // On the local file dora is now the only owner account: the console says why it stays.
+        click(&mut harness, "Disable account");
+        settle(&mut harness);
+        let said = format!("{:?}", harness.state().status());
+        assert!(said.contains("last owner that can log in"), "{said}");
+        service.add_staff(&keydesk::service::Actor::Owner, "otto", "otto's long password", Role::Owner).expect("otto");
+    }
+    click(&mut harness, "Disable account");
+    settle(&mut harness);
+    let dora =
+        service.staff(&keydesk::service::Actor::Owner).expect("staff").into_iter().find(|m| m.username == "dora");
+    let dora = dora.expect("dora");
+    assert_eq!((dora.role, dora.disabled), (Role::Owner, true));
+    assert!(harness.query_by_label("Enable account").is_some());
+}
+
 /// Each flow runs on the local file and, through a remote profile, on the same file behind
 /// a real `keydesk serve`: the same clicks, the same assertions.
 macro_rules! on_both {
@@ -253,4 +369,6 @@ on_both!(
     deactivate_a_license_and_see_its_status_change,
     import_a_csv_of_a_hundred_users_and_export_it_back_identically,
     a_relay_saved_in_settings_sends_the_customer_mail_and_stays_sealed,
+    add_a_reseller_give_it_a_pool_top_it_up_and_read_the_ledger,
+    add_a_staff_account_reset_its_password_and_change_its_role,
 );

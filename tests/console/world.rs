@@ -156,8 +156,28 @@ pub fn type_into(harness: &mut Harness<'_, ConsoleApp>, label: &str, text: &str)
     harness.run_steps(1);
 }
 
+/// Clicks a labelled widget. Two frames first: egui hit-tests against the widgets of the
+/// frame before, and a button enabled by the text just typed (or a pane that grew) may not
+/// be there yet after one.
 pub fn click(harness: &mut Harness<'_, ConsoleApp>, label: &str) {
     use egui_kittest::kittest::Queryable;
+    harness.run_steps(2);
     harness.get_by_label(label).click();
+    harness.run_steps(1);
+}
+
+/// What the last frame put on the clipboard (a "Copy" button's text).
+pub fn copied(harness: &Harness<'_, ConsoleApp>) -> Option<String> {
+    harness.output().platform_output.commands.iter().find_map(|command| match command {
+        egui::OutputCommand::CopyText(text) => Some(text.clone()),
+        _ => None,
+    })
+}
+
+/// Opens the labelled drop-down and picks `choice`.
+pub fn choose(harness: &mut Harness<'_, ConsoleApp>, combo: &str, choice: &str) {
+    click(harness, combo);
+    harness.run_steps(1);
+    click(harness, choice);
     harness.run_steps(1);
 }

@@ -24,7 +24,7 @@ fn endpoints(ids: &Ids) -> Vec<(Method, String, Option<Value>)> {
     let (user, license, product, contract) = (ids.user, ids.license, ids.product, ids.contract);
     let get = |path: String| (Method::GET, path, None);
     let send = |method: Method, path: String, body: Value| (method, path, Some(body));
-    vec![
+    let mut all = vec![
         get("distributors".into()),
         get("users?limit=10".into()),
         get("users/search?username=alice&limit=10".into()),
@@ -70,6 +70,25 @@ fn endpoints(ids: &Ids) -> Vec<(Method, String, Option<Value>)> {
         send(Method::PUT, "settings/smtp-relay".into(), Value::Null),
         send(Method::POST, "activity".into(), json!({"who": "", "what": "", "since": null})),
         send(Method::POST, "telemetry".into(), json!({})),
+    ];
+    all.extend(account_endpoints(ids));
+    all
+}
+
+/// The owner's account management: resellers, pools and staff.
+fn account_endpoints(ids: &Ids) -> Vec<(Method, String, Option<Value>)> {
+    let send = |path: String, body: Value| (Method::POST, path, Some(body));
+    vec![
+        send("resellers".into(), json!({"email": "mallory@shop.example", "name": "", "distributor": null})),
+        send(format!("resellers/{}/actions", ids.other), json!("Disable")),
+        send(
+            "pools".into(),
+            json!({"reseller": ids.other, "edition": "Enterprise", "product": ids.product, "quantity": 5}),
+        ),
+        send(format!("pools/{}/actions", ids.contract), json!({"TopUp": 5})),
+        (Method::GET, "staff".into(), None),
+        send("staff".into(), json!({"username": "eve", "role": {"Distributor": ids.acme}})),
+        send("staff/bea/actions".into(), json!({"SetRole": "Owner"})),
     ]
 }
 
@@ -220,6 +239,12 @@ async fn distributor_staff_see_their_own_users_and_licenses_only() {
         let answer = call(&bea, &Method::GET, owners_only, &None).await;
         assert!(matches!(answer, Err(ConsoleClientError::Forbidden(_))), "{owners_only}: {answer:?}");
     }
+    for (method, path, body) in account_endpoints(&ids) {
+        let answer = call(&bea, &method, &path, &body).await;
+        assert!(matches!(answer, Err(ConsoleClientError::Forbidden(_))), "{method} {path}: {answer:?}");
+    }
+    let bea_now = w.service.staff(&Actor::Owner).expect("staff").into_iter().find(|m| m.username == "bea");
+    assert_eq!(bea_now.map(|m| m.role.kind()), Some("distributor"), "no staff member promotes themself");
 }
 
 #[test]

@@ -53,6 +53,8 @@ fn area_sentence(area: Area) -> Option<&'static str> {
         Area::Outbox => "A license key server's API shows no outbox: its mail stays on the server.",
         Area::Activity => "A license key server's API has no activity log for keydesk to read.",
         Area::Mail => "A license key server's mail relay is set on the server itself, not through its API.",
+        Area::Resellers => "A license key server has no resellers: its contracts are managed with their rights here.",
+        Area::Staff => "A license key server's accounts are managed on the server itself, not through its API.",
     })
 }
 

@@ -5,7 +5,7 @@
 //! docs/protocols/peers.md lists every choice made where the protocols are silent.
 
 /// The `Backend` methods of what neither peer protocol has (key generation for resellers,
-/// the outbox, the mail relay, the activity log), each refused with its area's sentence by
+/// the outbox, the mail relay, the activity log, reseller and staff accounts), each refused with its area's sentence by
 /// the invoking module's `refuse`.
 macro_rules! refuse_what_no_peer_has {
     () => {
@@ -35,6 +35,55 @@ macro_rules! refuse_what_no_peer_has {
 
         fn activity(&self, _query: &AuditQuery) -> BackendResult<Vec<AuditEntry>> {
             refuse(Area::Activity)
+        }
+
+        fn add_reseller(
+            &self,
+            _new: &crate::domain::reseller::NewResellerAccount,
+        ) -> BackendResult<crate::domain::secret::CreatedAccount<crate::domain::reseller::Reseller>> {
+            refuse(Area::Resellers)
+        }
+
+        fn reseller_action(
+            &self,
+            _reseller: ResellerId,
+            _action: crate::domain::reseller::ResellerAction,
+        ) -> BackendResult<Option<crate::domain::secret::FreshPassword>> {
+            refuse(Area::Resellers)
+        }
+
+        fn add_pool(
+            &self,
+            _order: &crate::domain::reseller::PoolOrder,
+        ) -> BackendResult<crate::domain::reseller::Pool> {
+            refuse(Area::Resellers)
+        }
+
+        fn pool_action(
+            &self,
+            _contract: ContractId,
+            _action: crate::domain::reseller::PoolAction,
+        ) -> BackendResult<crate::domain::reseller::Pool> {
+            refuse(Area::Resellers)
+        }
+
+        fn staff(&self) -> BackendResult<Vec<crate::domain::staff::Staff>> {
+            refuse(Area::Staff)
+        }
+
+        fn add_staff(
+            &self,
+            _new: &crate::domain::staff::NewStaff,
+        ) -> BackendResult<crate::domain::secret::CreatedAccount<crate::domain::staff::Staff>> {
+            refuse(Area::Staff)
+        }
+
+        fn staff_action(
+            &self,
+            _username: &str,
+            _action: &crate::domain::staff::StaffAction,
+        ) -> BackendResult<Option<crate::domain::secret::FreshPassword>> {
+            refuse(Area::Staff)
         }
     };
 }
@@ -68,7 +117,7 @@ fn window<T>(rows: Vec<T>, offset: u64, limit: u32) -> Window<T> {
 }
 
 /// Whether a license passes the filters of `query` that no peer API applies: product,
-/// type, status, key state and expiry. The owner filter is each backend's own (a username
+/// contract, type, status, key state and expiry. The owner filter is each backend's own (a username
 /// on a Registration Server, a part of a name or address on a license key server), and
 /// `made_by` is not kept by any peer, so it is ignored.
 fn keeps(query: &LicenseQuery, license: &License) -> bool {
@@ -78,6 +127,7 @@ fn keeps(query: &LicenseQuery, license: &License) -> bool {
     };
     expiring
         && query.product.is_none_or(|product| license.product_id == Some(product))
+        && query.contract.is_none_or(|contract| license.contract_id == Some(contract.0))
         && query.license_type.is_none_or(|license_type| license.license_type == license_type)
         && query.status.is_none_or(|status| license.status == status)
         && query.key_state.is_none_or(|state| license.key_state == state)

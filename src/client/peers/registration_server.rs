@@ -65,6 +65,8 @@ fn area_sentence(area: Area) -> Option<&'static str> {
         Area::Activity => "A Registration Server's API has no activity log for keydesk to read.",
         Area::Telemetry => "A Registration Server collects no telemetry: open a license key server profile.",
         Area::Mail => "A Registration Server's mail relay is set on the server itself, not through its API.",
+        Area::Resellers => "A Registration Server has no resellers: open keydesk's own profile.",
+        Area::Staff => "A Registration Server's staff accounts are managed on the server itself, not through its API.",
     })
 }
 

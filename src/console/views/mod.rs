@@ -7,6 +7,7 @@ pub mod licenses;
 pub mod outbox;
 pub mod products;
 pub mod settings;
+pub mod staff;
 pub mod telemetry;
 pub mod users;
 
@@ -110,4 +111,56 @@ pub fn result_line(ui: &mut egui::Ui, busy: bool) {
             ui.label("Working…");
         });
     }
+}
+
+/// A drop-down with a visible label that is also its accessible name.
+pub fn labelled_combo(
+    ui: &mut egui::Ui,
+    label: &str,
+    selected: impl Into<egui::WidgetText>,
+    choices: impl FnOnce(&mut egui::Ui),
+) -> egui::Response {
+    let shown = ui.label(label);
+    egui::ComboBox::from_id_salt(label).selected_text(selected).show_ui(ui, choices).response.labelled_by(shown.id)
+}
+
+/// What an account action left to tell: a sentence, or a password keydesk drew that is
+/// shown this once.
+pub enum Outcome {
+    Said(String),
+    Password { said: String, who: String, password: crate::domain::secret::FreshPassword },
+}
+
+impl Outcome {
+    /// The sentence for the status line; the password, when there is one, to show once.
+    pub fn split(self) -> (String, Option<(String, crate::domain::secret::FreshPassword)>) {
+        match self {
+            Self::Said(said) => (said, None),
+            Self::Password { said, who, password } => (said, Some((who, password))),
+        }
+    }
+}
+
+/// The password of `who`, shown once in a modal with a copy button; true once closed.
+/// Only its hash is kept, so the modal says so: whoever closes it without copying resets
+/// the password again.
+pub fn password_once(ctx: &egui::Context, who: &str, password: &crate::domain::secret::FreshPassword) -> bool {
+    let mut done = false;
+    let modal = egui::Modal::new(egui::Id::unique("password-once")).show(ctx, |ui| {
+        ui.set_max_width(420.0);
+        ui.strong(format!("Password for {who}"));
+        ui.label("Shown this once: keydesk keeps only its hash. Hand it on, and ask for a change at first use.");
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            ui.label(egui::RichText::new(&password.0).monospace().size(18.0));
+            if ui.button("Copy password").clicked() {
+                ui.ctx().copy_text(password.0.clone());
+            }
+        });
+        ui.add_space(8.0);
+        if ui.button("Done").clicked() {
+            done = true;
+        }
+    });
+    done || modal.should_close()
 }

@@ -14,7 +14,8 @@ use crate::backend::{Backend, BackendError, BackendResult, LocalBackend, NewLice
 use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::license::LicenseId;
 use crate::domain::product::ProductId;
-use crate::domain::staff::Staff;
+use crate::domain::reseller::{NewResellerAccount, PoolAction, PoolOrder, ResellerAction, ResellerId};
+use crate::domain::staff::{NewStaff, Staff, StaffAction};
 use crate::domain::user::UserId;
 use crate::protocol::console::wire::{
     Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest, LicensesWindow, NewUser,
@@ -297,6 +298,61 @@ pub(super) async fn issue_keys(
     .await
 }
 
+pub(super) async fn add_reseller(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    json: Result<Json<NewResellerAccount>, JsonRejection>,
+) -> Response {
+    with_body(s, staff, json, |b, new: NewResellerAccount| b.add_reseller(&new)).await
+}
+
+pub(super) async fn reseller_action(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(id): Path<i64>,
+    json: Result<Json<ResellerAction>, JsonRejection>,
+) -> Response {
+    with_body(s, staff, json, move |b, action: ResellerAction| b.reseller_action(ResellerId(id), action)).await
+}
+
+pub(super) async fn add_pool(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    json: Result<Json<PoolOrder>, JsonRejection>,
+) -> Response {
+    with_body(s, staff, json, |b, order: PoolOrder| b.add_pool(&order)).await
+}
+
+pub(super) async fn pool_action(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(contract): Path<i64>,
+    json: Result<Json<PoolAction>, JsonRejection>,
+) -> Response {
+    with_body(s, staff, json, move |b, action: PoolAction| b.pool_action(ContractId(contract), action)).await
+}
+
+pub(super) async fn staff_list(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.staff()).await
+}
+
+pub(super) async fn add_staff(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    json: Result<Json<NewStaff>, JsonRejection>,
+) -> Response {
+    with_body(s, staff, json, |b, new: NewStaff| b.add_staff(&new)).await
+}
+
+pub(super) async fn staff_action(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(username): Path<String>,
+    json: Result<Json<StaffAction>, JsonRejection>,
+) -> Response {
+    with_body(s, staff, json, move |b, action: StaffAction| b.staff_action(&username, &action)).await
+}
+
 pub(super) async fn outbox(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
     as_session(s, staff, |b| b.outbox()).await
 }
@@ -367,7 +423,12 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/console/v1/products/{id}/signing-key", post(create_signing_key))
         .route("/console/v1/generators", get(generators).post(create_generator))
         .route("/console/v1/contracts/{id}/rights", put(set_contract_rights))
-        .route("/console/v1/resellers", get(resellers))
+        .route("/console/v1/resellers", get(resellers).post(add_reseller))
+        .route("/console/v1/resellers/{id}/actions", post(reseller_action))
+        .route("/console/v1/pools", post(add_pool))
+        .route("/console/v1/pools/{contract}/actions", post(pool_action))
+        .route("/console/v1/staff", get(staff_list).post(add_staff))
+        .route("/console/v1/staff/{username}/actions", post(staff_action))
         .route("/console/v1/keys", post(issue_keys))
         .route("/console/v1/mail", get(outbox))
         .route("/console/v1/mail/deliver", post(deliver_mail))

@@ -43,6 +43,7 @@ impl Filters {
                 .then(|| chrono::Utc::now() + chrono::Duration::days(i64::from(self.expiring_days))),
             now: None,
             distributor: None,
+            contract: None,
         }
     }
 }
