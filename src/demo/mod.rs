@@ -25,6 +25,7 @@ use crate::domain::license::{
 use crate::domain::product::{ProductId, ProductSource};
 use crate::domain::reseller::{Edition, KeyOrder};
 use crate::domain::secret::{activation_code, license_number};
+use crate::domain::staff::Role;
 use crate::domain::telemetry::DataType;
 use crate::domain::user::{Device, DeviceId, UserId, UserStatus, fold_key};
 use crate::service::depots::DepotSpec;
@@ -224,9 +225,27 @@ pub fn seed(service: &Service, progress: &mut dyn FnMut(&str)) -> Result<DemoSum
     keys += contract_keys(service, &products, &mut rng)?;
     progress("resellers");
     keys += resellers_with_pools(service, &products, beta, &mut rng)?;
+    progress("staff");
+    staff_accounts(service, &distributors)?;
     progress("telemetry");
     record_telemetry(service, &active, &mut rng)?;
     Ok(DemoSummary { distributors: distributors.len(), users: users.len(), licenses, keys, resellers: RESELLERS.len() })
+}
+
+/// Staff who would use a remote profile on this database's `keydesk serve`: an owner, a
+/// distributor's desk, and a reseller's, all with [`DEMO_PASSWORD`] twice (staff passwords
+/// are at least ten characters).
+fn staff_accounts(service: &Service, distributors: &[DemoDistributor; 2]) -> Result<(), ServiceError> {
+    let owner = &Actor::Owner;
+    let password = format!("{DEMO_PASSWORD}-{DEMO_PASSWORD}");
+    service.add_staff(owner, "olivia.owner", &password, Role::Owner)?;
+    service.add_staff(owner, "beta.desk", &password, Role::Distributor(distributors[1].id))?;
+    let first_reseller = service.resellers(owner)?.into_iter().next();
+    if let Some(reseller) = first_reseller {
+        let desk = service.add_staff(owner, "nordic.desk", &password, Role::Reseller(reseller.id))?;
+        service.set_staff_disabled(owner, &desk.username, true)?;
+    }
+    Ok(())
 }
 
 /// One word of a space-separated list.
