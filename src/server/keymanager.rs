@@ -65,6 +65,15 @@ fn server_error() -> Response {
     json(StatusCode::INTERNAL_SERVER_ERROR, r#"{"message":"Server Error"}"#.into())
 }
 
+/// The database takes no writes now (a full or read-only disk): 503 with a minute's
+/// `Retry-After`, the answer the original's framework gives while it cannot serve, so a
+/// client retries later instead of reporting a broken server.
+fn unavailable() -> Response {
+    let mut response = json(StatusCode::SERVICE_UNAVAILABLE, r#"{"message":"Service Unavailable"}"#.into());
+    response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("60"));
+    response
+}
+
 /// The product's own key when it has one, else the global key (or none).
 fn signer_for(
     service: &Service,
@@ -323,6 +332,10 @@ fn run_endpoint(
             let code = answer.response.code();
             let status = StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::OK);
             (if status == StatusCode::OK { 0 } else { code.number() }, render(service, answer, status))
+        }
+        Err(error) if error.unwritable => {
+            tracing::error!(face = "keymanager", endpoint = endpoint.name(), %error, "the database takes no writes");
+            (503, unavailable())
         }
         Err(error) => {
             tracing::error!(face = "keymanager", endpoint = endpoint.name(), %error, "request failed inside keydesk");

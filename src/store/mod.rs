@@ -57,7 +57,16 @@ pub use users::{NewUser, SearchPage, SearchQuery, UserField, UserSecrets};
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
+    /// The disk that holds the database has no room (SQLITE_FULL): the transaction was
+    /// rolled back whole, so nothing of it was written.
+    #[error(
+        "the disk that holds the database is full: nothing of this change was written; free some space and try again"
+    )]
+    DiskFull,
+    /// The database file or its folder cannot be written (a read-only mount or file).
+    #[error("the database cannot be written (a read-only file, folder or mount): nothing of this change was written")]
+    ReadOnly,
     #[error(
         "{path} was written by a newer keydesk (schema version {found}; this one knows up to {known}); it was not changed"
     )]
@@ -72,6 +81,27 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot open {path}: {detail}")]
     Unopenable { path: PathBuf, detail: String },
+}
+
+/// SQLite's own word on why a write failed is kept apart where the operator must act (a
+/// full disk, a read-only file), so each face can say so instead of "internal error".
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode;
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Self::DiskFull,
+            Some(ErrorCode::ReadOnly) => Self::ReadOnly,
+            _ => Self::Sqlite(error),
+        }
+    }
+}
+
+impl StoreError {
+    /// The database cannot take writes now for a reason outside keydesk (the disk is full or
+    /// read-only); trying again once the operator has acted may succeed.
+    pub fn is_unwritable(&self) -> bool {
+        matches!(self, Self::DiskFull | Self::ReadOnly)
+    }
 }
 
 impl<T> From<PoisonError<T>> for StoreError {

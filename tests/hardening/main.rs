@@ -1,10 +1,13 @@
 //! The server as an attacker meets it: slow and silent sockets (plain and TLS), bodies too
 //! large for any call and sent without credentials, staff passwords guessed from behind a
-//! trusted proxy, and what the file keeps of mails. Each test runs the real server on
+//! trusted proxy, what the file keeps of mails, and a full or read-only disk. Each test runs the real server on
 //! 127.0.0.1 and talks to it over TCP. (Forged forwarding headers: `server/client_addr.rs`.)
 
 mod at_rest;
+#[path = "../support/process.rs"]
+mod binary;
 mod connections;
+mod disk;
 mod logins;
 mod process;
 #[path = "../support/server.rs"]

@@ -1,7 +1,6 @@
 //! The real `keydesk serve` process under bodies sent without credentials: what it costs.
 
-#[path = "../support/process.rs"]
-mod binary;
+use super::binary;
 
 /// The resident memory of a process, from /proc (Linux), in KiB.
 fn resident_kib(pid: u32) -> u64 {

@@ -33,10 +33,28 @@ pub struct Answer {
     pub product: Option<ProductId>,
 }
 
-/// The request could not be answered with a code: the store failed.
+/// The request could not be answered with a code: the store failed. `unwritable` marks a
+/// database that takes no writes now (a full or read-only disk), which the server answers
+/// as unavailable rather than broken.
 #[derive(Debug, thiserror::Error)]
-#[error("internal failure: {0}")]
-pub struct Internal(pub String);
+#[error("internal failure: {detail}")]
+pub struct Internal {
+    pub detail: String,
+    pub unwritable: bool,
+}
+
+impl Internal {
+    fn new(detail: impl Into<String>) -> Self {
+        Self { detail: detail.into(), unwritable: false }
+    }
+}
+
+impl From<ServiceError> for Internal {
+    fn from(error: ServiceError) -> Self {
+        let unwritable = matches!(&error, ServiceError::Store(store) if store.is_unwritable());
+        Self { detail: error.to_string(), unwritable }
+    }
+}
 
 fn answer(code: Code, product: Option<ProductId>) -> Answer {
     Answer { response: Response::new(code), product }
@@ -243,7 +261,7 @@ pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductI
         | ServiceError::Store(_)
         | ServiceError::Hashing
         | ServiceError::TaskFailed
-        | ServiceError::Cancelled) => return Err(Internal(error.to_string())),
+        | ServiceError::Cancelled) => return Err(Internal::from(error)),
     };
     Ok(answer(code, product))
 }
@@ -488,15 +506,14 @@ pub fn run_queued(
         })
     };
     // The key that asked may have been switched off since: nothing is assigned.
-    let still_active =
-        service.api_keys().map_err(|e| Internal(e.to_string()))?.iter().any(|k| k.id == queued.api_key && k.active);
+    let still_active = service.api_keys().map_err(Internal::from)?.iter().any(|k| k.id == queued.api_key && k.active);
     if !still_active {
         let answer = webhook_answer(Err(ServiceError::ApiKeyInactive))?;
-        return sign(answer).ok_or_else(|| Internal("could not sign the answer".into()));
+        return sign(answer).ok_or_else(|| Internal::new("could not sign the answer"));
     }
     service
         .run_assignment_once(job, queued, |outcome| webhook_answer(outcome).ok().and_then(sign))
-        .map_err(|e| Internal(e.to_string()))
+        .map_err(Internal::from)
 }
 
 /// Whether this build answers the endpoint; the others are not routed yet.
@@ -532,7 +549,7 @@ pub fn handle(
     // own product's key, and a caller naming another product learns only that the key is no
     // key of it (210), so a valid key of one product never yields an answer signed for another.
     let named = params.filled("product_id").and_then(|p| p.parse().ok()).map(ProductId);
-    let own = || service.product_of_key(key).map_err(|e| Internal(e.to_string()));
+    let own = || service.product_of_key(key).map_err(Internal::from);
     let product = match named {
         _ if endpoint.judges_a_key() => {
             let own = if key.is_empty() { None } else { own()? };
