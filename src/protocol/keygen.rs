@@ -77,6 +77,9 @@ pub enum Answer {
     TokenWithDetail(Token, String),
     Keys(Vec<String>),
     Internal,
+    /// The database takes no writes now (a full or read-only disk): nothing was generated,
+    /// try again later (HTTP 503).
+    Unavailable,
     /// Every password slot stayed taken for the whole wait: try again shortly (HTTP 503).
     Busy,
 }
@@ -90,6 +93,9 @@ impl Answer {
             Self::Keys(keys) => keys.iter().map(|k| format!("{k}\n")).collect(),
             Self::Internal => "ERR_INTERNAL keydesk could not complete the request; nothing was generated".to_owned(),
             Self::Busy => "ERR_INTERNAL keydesk is busy; nothing was generated, try again in a few seconds".to_owned(),
+            Self::Unavailable => {
+                "ERR_INTERNAL keydesk cannot store anything now; nothing was generated, try again later".to_owned()
+            }
         }
     }
 
@@ -97,8 +103,17 @@ impl Answer {
     pub fn http_status(&self) -> u16 {
         match self {
             Self::Internal => 500,
-            Self::Busy => 503,
+            Self::Busy | Self::Unavailable => 503,
             _ => 200,
+        }
+    }
+
+    /// Seconds a client should wait before it asks again, for the `Retry-After` header of a 503.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::Busy => Some(5),
+            Self::Unavailable => Some(60),
+            _ => None,
         }
     }
 
@@ -109,6 +124,7 @@ impl Answer {
             Self::Keys(_) => "OK",
             Self::Internal => "ERR_INTERNAL",
             Self::Busy => "ERR_INTERNAL busy",
+            Self::Unavailable => "ERR_INTERNAL unavailable",
         }
     }
 }
@@ -172,12 +188,21 @@ fn refusal(error: ServiceError) -> Answer {
             tracing::warn!(%error, "a reseller pool cannot make keys");
             Token::NoResellerFound
         }
-        error => {
-            tracing::error!(%error, "keygen request failed inside keydesk");
-            return Answer::Internal;
-        }
+        error => return failure(&error),
     };
     Answer::Token(token)
+}
+
+/// keydesk itself failed: unavailable while the database takes no writes (a full or
+/// read-only disk, which passes), else an internal failure.
+pub fn failure(error: &ServiceError) -> Answer {
+    if matches!(error, ServiceError::Store(store) if store.is_unwritable()) {
+        tracing::error!(%error, "keygen request refused: the database takes no writes");
+        Answer::Unavailable
+    } else {
+        tracing::error!(%error, "keygen request failed inside keydesk");
+        Answer::Internal
+    }
 }
 
 /// Checks 3 to 9, after [`credentials`]: the reseller and password, then either the

@@ -46,7 +46,11 @@ pub(super) async fn endpoint(
         "request"
     );
     let status = StatusCode::from_u16(answer.http_status()).unwrap_or(StatusCode::OK);
-    text(status, answer.body())
+    let mut response = text(status, answer.body());
+    if let Some(seconds) = answer.retry_after() {
+        response.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
+    }
+    response
 }
 
 /// Counts the attempt and waits out the delay earned by earlier wrong passwords from this
@@ -63,7 +67,8 @@ async fn answer(state: &AppState, params: &Params, peer: SocketAddr) -> Answer {
     match delay {
         Ok(Ok(delay)) if !delay.is_zero() => tokio::time::sleep(delay).await,
         Ok(Ok(_)) => {}
-        _ => return Answer::Internal,
+        Ok(Err(error)) => return keygen::failure(&error),
+        Err(_) => return Answer::Internal,
     }
     let Some(slot) = state.passwords.take().await else { return Answer::Busy };
     let (service, params) = (state.service.clone(), params.clone());

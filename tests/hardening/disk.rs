@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use keydesk::client::console::{ConsoleClient, ConsoleClientError, Retry};
 use keydesk::domain::endpoint::Capabilities;
+use keydesk::domain::limits::MAX_ORDER;
+use keydesk::domain::reseller::Edition;
 use keydesk::domain::staff::Role;
 use keydesk::service::{Actor, Service, SystemClock};
 use keydesk::store::{DataKey, GeneratorFields, LicenseQuery, ProductFields, Store};
@@ -152,4 +154,49 @@ fn a_read_only_database_is_refused_at_start_with_a_clear_message() {
     assert!(!said.contains("panicked"), "{said}");
     assert_eq!(std::fs::read(&db).expect("the file"), before, "nothing was written");
     assert!(!Path::new(&db.with_extension("sqlite-journal")).exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_answers_a_reseller_order_unavailable_and_spends_nothing_of_the_pool() {
+    let Some(disk) = SmallDisk::mount(48 * 1024) else { return };
+    let store = Store::open(&disk.path("keydesk.sqlite"), &DataKey::generate()).expect("store");
+    let service = Service::new(Arc::new(store), Arc::new(SystemClock));
+    let owner = &Actor::Owner;
+    let product = service.create_product(owner, &ProductFields::named("Full Disk Pro", "")).expect("product").id;
+    service
+        .create_generator(owner, &GeneratorFields::chunks(product, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 5, 5))
+        .expect("generator");
+    let shop = service
+        .add_reseller(owner, "shop@reseller.example", "Shop", "the shop's long password", None)
+        .expect("shop")
+        .id;
+    service.add_pool(owner, shop, Edition::Professional, product, MAX_ORDER).expect("pool");
+    let (base, _stop) = super::server::start(&service).await;
+    let left = || service.pools(owner, shop).expect("pools")[0].left();
+    let quantity = MAX_ORDER.to_string();
+    let order = [
+        ("reselleremail", "shop@reseller.example"),
+        ("pwd", "the shop's long password"),
+        ("firstName", "Ada"),
+        ("lastName", "Lovelace"),
+        ("email", "ada@customer.example"),
+        ("qty", quantity.as_str()),
+    ];
+    let http = reqwest::Client::new();
+    let filler = disk.fill();
+
+    let refused = http.post(format!("{base}/keygen")).form(&order).send().await.expect("an answer");
+    assert_eq!(refused.status(), reqwest::StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("60"));
+    let body = refused.text().await.expect("body");
+    assert!(body.starts_with("ERR_INTERNAL") && body.contains("nothing was generated"), "{body}");
+    assert_eq!(left(), MAX_ORDER, "nothing of the pool was spent");
+    assert_eq!(keys_of(&service, product), 0);
+
+    std::fs::remove_file(filler).expect("free the space");
+    let made = http.post(format!("{base}/keygen")).form(&order).send().await.expect("an answer");
+    assert_eq!(made.status(), reqwest::StatusCode::OK);
+    assert_eq!(made.text().await.expect("body").lines().count(), MAX_ORDER as usize);
+    assert_eq!(left(), 0);
+    assert!(service.store().check().expect("check").is_empty());
 }
