@@ -98,6 +98,12 @@ impl Backend for LocalBackend {
         area.closed_to(self.role)
     }
 
+    /// Every committed write of this process. It says that something changed, never what,
+    /// so it is the same for every role.
+    fn change_mark(&self) -> BackendResult<Option<u64>> {
+        Ok(Some(self.service.store().generation()))
+    }
+
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {
         Ok(self.service.distributors(&self.actor()?)?)
     }

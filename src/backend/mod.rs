@@ -212,6 +212,14 @@ pub trait Backend: Send + Sync {
         None
     }
 
+    /// The change feed: a mark that moves whenever anything of the backend's data changed,
+    /// so the console re-reads its views only when there is something new (changes made by
+    /// other people on a shared server included). `None`: no feed (a peer); the console then
+    /// refreshes after its own changes and on request.
+    fn change_mark(&self) -> BackendResult<Option<u64>> {
+        Ok(None)
+    }
+
     fn distributors(&self) -> BackendResult<Vec<Distributor>>;
     fn users(&self, order: UserOrder, descending: bool, offset: u64, limit: u32) -> BackendResult<Window<User>>;
     /// searchuser's wildcard rules on username and e-mail; the first `limit` matches.

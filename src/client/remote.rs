@@ -154,6 +154,10 @@ impl Backend for RemoteBackend {
         }
     }
 
+    fn change_mark(&self) -> BackendResult<Option<u64>> {
+        self.get("changes")
+    }
+
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {
         self.get("distributors")
     }

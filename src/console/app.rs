@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use super::desk::{Asked, Changes, Desk, Topic};
+use super::dialogs::{Dialogs, SystemDialogs};
 use super::jobs::{Jobs, Task};
 use super::profiles::Profile;
 use super::secrets::Secrets;
@@ -16,52 +18,8 @@ use super::views::{
 use crate::backend::Backend;
 
 pub use super::navigation::{Command, View};
-
-/// What the console remembers between runs. Never a secret.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-#[serde(default)]
-pub struct Prefs {
-    pub theme: Theme,
-    pub view: View,
-    /// Profiles: where each is and who logs in; their keys, tokens and salts stay in the keyring.
-    pub profiles: Vec<Profile>,
-}
-
-/// The last message for the status line.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum Status {
-    #[default]
-    Empty,
-    Info(String),
-    Error(String),
-    /// The server ended the session: shown as an error, and the console asks to log in again.
-    SignedOut(String),
-}
-
-impl Status {
-    pub fn info(&mut self, text: impl Into<String>) {
-        *self = Self::Info(text.into());
-    }
-
-    pub fn error(&mut self, text: impl Into<String>) {
-        *self = Self::Error(text.into());
-    }
-
-    /// A failed backend call; an ended session also asks the console to log in again.
-    pub fn backend_error(&mut self, error: &crate::backend::BackendError) {
-        *self = match error {
-            crate::backend::BackendError::Unauthorized(text) => Self::SignedOut(text.clone()),
-            other => Self::Error(other.to_string()),
-        };
-    }
-}
-
-/// What every view works with.
-pub struct Env<'a> {
-    pub backend: &'a Arc<dyn Backend>,
-    pub jobs: &'a Jobs,
-    pub status: &'a mut Status,
-}
+pub use super::prefs::Prefs;
+pub use super::status::Status;
 
 /// The state of every view of one profile (kept per profile when switching).
 #[derive(Default)]
@@ -92,7 +50,25 @@ pub struct ConsoleApp {
     /// The background round of mail delivery, and when the last one started.
     delivery: Option<Task<crate::backend::BackendResult<usize>>>,
     last_delivery: Option<std::time::Instant>,
+    /// The calls, dialogs and commands the views asked for this frame, run once it is drawn.
+    asked: Asked,
+    /// The changes the views' calls made, told to every view.
+    changes: Changes,
+    feed: ChangeFeed,
+    dialogs: Arc<dyn Dialogs>,
 }
+
+/// The backend's change mark, asked for every [`FEED_EVERY`]: when it moved, something changed
+/// that the views may show (made by this console or by anyone else on a shared server).
+#[derive(Default)]
+struct ChangeFeed {
+    seen: Option<u64>,
+    asking: Option<Task<crate::backend::BackendResult<Option<u64>>>>,
+    last: Option<std::time::Instant>,
+}
+
+/// How often the console asks for the change mark: a number, so cheap for any server.
+pub const FEED_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// How often the console sends queued mail through the database's relay.
 const DELIVERY_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
@@ -110,6 +86,10 @@ impl ConsoleApp {
             views_ctx: egui::Context::default(),
             delivery: None,
             last_delivery: None,
+            asked: Asked::default(),
+            changes: Changes::default(),
+            feed: ChangeFeed::default(),
+            dialogs: Arc::new(SystemDialogs),
         })
     }
 
@@ -148,6 +128,12 @@ impl ConsoleApp {
         self
     }
 
+    /// Shows file dialogs with `dialogs` instead of the system's (tests).
+    pub fn with_dialogs(mut self, dialogs: Arc<dyn Dialogs>) -> Self {
+        self.dialogs = dialogs;
+        self
+    }
+
     /// Names the profile the console was opened on, so that switching back to it is instant.
     pub fn with_profile(mut self, profile: Profile) -> Self {
         if !self.prefs.profiles.contains(&profile) {
@@ -182,6 +168,7 @@ impl ConsoleApp {
             self.status.info("Logged in again.");
             return;
         }
+        self.feed = ChangeFeed::default();
         let left = std::mem::replace(&mut self.backend, switched.backend);
         let views = std::mem::replace(&mut self.views, switched.views.unwrap_or_default());
         self.switcher.park(left, views);
@@ -211,7 +198,10 @@ impl ConsoleApp {
             self.delivery = None;
             match result {
                 Ok(0) => {}
-                Ok(sent) => self.status.info(format!("{sent} queued mail(s) sent.")),
+                Ok(sent) => {
+                    self.status.info(format!("{sent} queued mail(s) sent."));
+                    self.changed(Topic::Outbox);
+                }
                 Err(error @ crate::backend::BackendError::Unauthorized(_)) => self.status.backend_error(&error),
                 Err(error) => self.status.error(format!("Mail delivery: {error}")),
             }
@@ -233,6 +223,60 @@ impl ConsoleApp {
             Some(Ok(switched)) => self.install(switched),
             Some(Err(error)) => self.status.error(error),
             None => {}
+        }
+    }
+
+    /// Tells every view of the profile what changed; the ones that show it read again (the
+    /// hidden ones when they are next shown).
+    fn changed(&mut self, topic: Topic) {
+        let views = &mut self.views;
+        views.users.changed(topic);
+        views.licenses.changed(topic);
+        views.products.changed(topic);
+        views.contracts.changed(topic);
+        views.keygen.changed(topic);
+        views.staff.changed(topic);
+        views.outbox.changed(topic);
+        views.activity.changed(topic);
+        views.telemetry.changed(topic);
+    }
+
+    /// Asks for the change mark every [`FEED_EVERY`]; a moved mark is a change of anything.
+    fn follow_changes(&mut self, ctx: &egui::Context) {
+        if let Some(task) = &self.feed.asking
+            && let Some(answer) = task.take()
+        {
+            self.feed.asking = None;
+            // A failed ask says nothing: the next one may answer, and views keep what they show.
+            if let Ok(Some(mark)) = answer {
+                if self.feed.seen.is_some_and(|seen| seen != mark) {
+                    self.changed(Topic::Everything);
+                }
+                self.feed.seen = Some(mark);
+            }
+        }
+        let due = self.feed.last.is_none_or(|at| at.elapsed() >= FEED_EVERY);
+        if due && self.feed.asking.is_none() {
+            self.feed.last = Some(std::time::Instant::now());
+            let backend = self.backend.clone();
+            self.feed.asking = Some(self.jobs.run(ctx, move || backend.change_mark()));
+        }
+        ctx.request_repaint_after(FEED_EVERY);
+    }
+
+    /// Runs what the views asked for this frame: the calls off the UI thread, the dialogs
+    /// on the runtime (awaited while frames go on), the commands here.
+    fn run_asked(&mut self, ctx: &egui::Context) {
+        let asked = std::mem::take(&mut self.asked);
+        for call in asked.calls {
+            let backend = self.backend.clone();
+            drop(self.jobs.run(ctx, move || call(backend.as_ref())));
+        }
+        for (choice, answer) in asked.dialogs {
+            drop(self.jobs.wait(ctx, self.dialogs.choose(choice), move |path| answer.fill(path)));
+        }
+        for command in asked.commands {
+            self.apply(command);
         }
     }
 
@@ -264,6 +308,10 @@ impl ConsoleApp {
         }
         self.switcher.prompt_ui(&ctx, &self.jobs);
         self.deliver_mail(&ctx);
+        for topic in self.changes.take() {
+            self.changed(topic);
+        }
+        self.follow_changes(&ctx);
         if self.applied_theme != Some(self.prefs.theme) {
             self.prefs.theme.apply(&ctx);
             self.applied_theme = Some(self.prefs.theme);
@@ -278,6 +326,7 @@ impl ConsoleApp {
             .resizable(false)
             .show(ui, |ui| self.navigation(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
+        self.run_asked(&ctx);
     }
 
     fn top_bar(&mut self, ui: &mut egui::Ui) {
@@ -359,22 +408,22 @@ impl ConsoleApp {
             ui.label(reason);
             return;
         }
-        let mut env = Env { backend: &self.backend, jobs: &self.jobs, status: &mut self.status };
+        let mut desk = Desk::new(&mut self.status, self.backend.as_ref(), &mut self.asked, &self.changes);
         let views = &mut self.views;
         let mut open = None;
         match self.prefs.view {
-            View::Users => views.users.ui(ui, &mut env),
-            View::Licenses => views.licenses.ui(ui, &mut env),
-            View::Products => views.products.ui(ui, &mut env),
-            View::Contracts => views.contracts.ui(ui, &mut env),
-            View::KeyGeneration => views.keygen.ui(ui, &mut env),
-            View::Staff => views.staff.ui(ui, &mut env),
-            View::Outbox => views.outbox.ui(ui, &mut env),
-            View::Activity => views.activity.ui(ui, &mut env),
-            View::Telemetry => views.telemetry.ui(ui, &mut env),
+            View::Users => views.users.ui(ui, &mut desk),
+            View::Licenses => views.licenses.ui(ui, &mut desk),
+            View::Products => views.products.ui(ui, &mut desk),
+            View::Contracts => views.contracts.ui(ui, &mut desk),
+            View::KeyGeneration => views.keygen.ui(ui, &mut desk),
+            View::Staff => views.staff.ui(ui, &mut desk),
+            View::Outbox => views.outbox.ui(ui, &mut desk),
+            View::Activity => views.activity.ui(ui, &mut desk),
+            View::Telemetry => views.telemetry.ui(ui, &mut desk),
             View::Settings => {
                 let (busy, active) = (self.switcher.busy(), self.switcher.active());
-                open = views.settings.ui(ui, &mut env, &mut self.prefs, busy, active);
+                open = views.settings.ui(ui, &mut desk, &mut self.prefs, busy, active);
             }
         }
         match open {

@@ -17,9 +17,26 @@ pub struct Task<T> {
 }
 
 impl<T> Task<T> {
+    /// A task and the other end that fills it, for a call run elsewhere.
+    pub fn pending() -> (Self, Answer<T>) {
+        let slot = Arc::new(Mutex::new(None));
+        (Self { slot: slot.clone() }, Answer { slot })
+    }
+
     /// The result, when the call has finished (only the first time).
     pub fn take(&self) -> Option<T> {
         self.slot.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+/// Where a call run elsewhere leaves its result for its [`Task`].
+pub struct Answer<T> {
+    slot: Arc<Mutex<Option<T>>>,
+}
+
+impl<T> Answer<T> {
+    pub fn fill(self, value: T) {
+        *self.slot.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
     }
 }
 
@@ -70,6 +87,22 @@ impl Jobs {
             ctx.request_repaint();
         });
         Task { slot }
+    }
+
+    /// Awaits `future` on the runtime (a dialog: no thread is held while it is open), then
+    /// hands its output to `done`. Not counted in [`Jobs::busy`]: a dialog waits for a person,
+    /// not for the backend.
+    pub fn wait<T: Send + 'static>(
+        &self,
+        ctx: &egui::Context,
+        future: impl std::future::Future<Output = T> + Send + 'static,
+        done: impl FnOnce(T) + Send + 'static,
+    ) -> tokio::task::JoinHandle<()> {
+        let ctx = ctx.clone();
+        self.runtime.spawn(async move {
+            done(future.await);
+            ctx.request_repaint();
+        })
     }
 
     /// Whether any call is still running (tests wait for this before they look).

@@ -2,12 +2,16 @@
 
 pub mod app;
 pub mod csv_files;
+pub mod desk;
+pub mod dialogs;
 pub mod jobs;
 mod navigation;
+pub mod prefs;
 pub mod profile;
 pub mod profiles;
 mod screenshots;
 pub mod secrets;
+pub mod status;
 pub mod switcher;
 pub mod theme;
 pub mod views;

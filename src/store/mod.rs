@@ -125,6 +125,8 @@ pub struct Store {
     readers: Mutex<ReaderPool>,
     reader_freed: Condvar,
     sealer: Sealer,
+    /// Committed write transactions since the store was opened (see [`Store::generation`]).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 struct ReaderPool {
@@ -176,11 +178,19 @@ impl Store {
             readers: Mutex::new(ReaderPool { idle: Vec::new(), open: 0 }),
             reader_freed: Condvar::new(),
             sealer,
+            generation: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// A number that moves on every committed write of this process: the console's change
+    /// feed compares it, so a view re-reads only when something may have changed. Writes of
+    /// another process on the same file do not move it.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Runs `f` on a read-only connection. The connection goes back to the pool however `f`
@@ -204,6 +214,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
         let value = f(&Db { conn: &tx, sealer: &self.sealer })?;
         tx.commit().map_err(StoreError::from)?;
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::Release);
         Ok(value)
     }
 

@@ -2,7 +2,7 @@
 
 use super::{finished, labelled_edit};
 use crate::backend::BackendResult;
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
 use crate::store::{AuditEntry, AuditQuery};
 
@@ -17,12 +17,30 @@ pub struct ActivityView {
 }
 
 impl ActivityView {
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[
+        Topic::Users,
+        Topic::Licenses,
+        Topic::Products,
+        Topic::Contracts,
+        Topic::Staff,
+        Topic::Outbox,
+        Topic::Settings,
+    ];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+
     pub fn refresh(&mut self) {
         self.shown = None;
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(entries) = finished(&mut self.loading, env.status) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        if let Some(entries) = finished(&mut self.loading, desk.status) {
             self.entries = entries;
         }
         ui.horizontal(|ui| {
@@ -38,8 +56,7 @@ impl ActivityView {
                 what: wanted.1.clone(),
                 since: (wanted.2 > 0).then(|| chrono::Utc::now() - chrono::Duration::days(i64::from(wanted.2))),
             };
-            let backend = env.backend.clone();
-            self.loading = Some(env.jobs.run(ui.ctx(), move || backend.activity(&query)));
+            self.loading = Some(desk.read(move |backend| backend.activity(&query)));
             self.shown = Some(wanted);
         }
         ui.separator();

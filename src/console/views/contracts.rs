@@ -4,7 +4,7 @@
 
 use super::{Fetch, Outcome, confirm, finished, labelled_combo, labelled_edit, password_once};
 use crate::backend::{Area, BackendResult, ResellerPools};
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::contract::{ContractId, ContractRights};
@@ -69,6 +69,16 @@ pub struct ContractsView {
 }
 
 impl ContractsView {
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[Topic::Contracts, Topic::Licenses, Topic::Products];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+
     pub fn refresh(&mut self) {
         self.loading.again();
         self.products_fetch.again();
@@ -76,15 +86,15 @@ impl ContractsView {
         self.ledger_rows = None;
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        let manages = env.backend.unavailable(Area::Resellers).is_none();
-        self.take_results(env);
-        self.loading.start(env, ui.ctx(), |backend| backend.resellers());
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        let manages = desk.unavailable(Area::Resellers).is_none();
+        self.take_results(desk);
+        self.loading.start(desk, |backend| backend.resellers());
         if manages {
-            self.products_fetch.start(env, ui.ctx(), |backend| backend.products());
-            self.distributors_fetch.start(env, ui.ctx(), |backend| backend.distributors());
+            self.products_fetch.start(desk, |backend| backend.products());
+            self.distributors_fetch.start(desk, |backend| backend.distributors());
         }
-        self.dialogs(ui.ctx(), env);
+        self.dialogs(ui.ctx(), desk);
         ui.horizontal(|ui| {
             ui.heading(format!("Resellers ({})", self.resellers.len()));
             if manages && ui.button("Add reseller…").clicked() {
@@ -92,7 +102,7 @@ impl ContractsView {
             }
         });
         if manages && self.new_reseller.open {
-            self.new_reseller_form(ui, env);
+            self.new_reseller_form(ui, desk);
         }
         if self.resellers.is_empty() {
             ui.label(if self.loading.running() {
@@ -107,38 +117,38 @@ impl ContractsView {
         let selected = self.selected.and_then(|id| self.resellers.iter().find(|r| r.reseller.id == id)).cloned();
         if let Some(entry) = selected {
             egui::Panel::right("reseller_detail").default_size(Tokens::DETAIL_WIDTH + 200.0).show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| self.detail(ui, env, &entry, manages));
+                egui::ScrollArea::vertical().show(ui, |ui| self.detail(ui, desk, &entry, manages));
             });
         }
         self.list(ui);
     }
 
-    fn take_results(&mut self, env: &mut Env<'_>) {
-        if let Some(resellers) = self.loading.finished(env.status) {
+    fn take_results(&mut self, desk: &mut Desk<'_>) {
+        if let Some(resellers) = self.loading.finished(desk.status) {
             self.resellers = resellers;
             if self.selected.is_none() {
                 self.selected = self.resellers.first().map(|r| r.reseller.id);
             }
         }
-        if let Some(products) = self.products_fetch.finished(env.status) {
+        if let Some(products) = self.products_fetch.finished(desk.status) {
             self.products = products;
         }
-        if let Some(distributors) = self.distributors_fetch.finished(env.status) {
+        if let Some(distributors) = self.distributors_fetch.finished(desk.status) {
             self.distributors = distributors;
         }
-        if let Some(rows) = finished(&mut self.ledger_fetch, env.status) {
+        if let Some(rows) = finished(&mut self.ledger_fetch, desk.status) {
             self.ledger_rows = Some(rows);
         }
-        if let Some(outcome) = finished(&mut self.action, env.status) {
+        if let Some(outcome) = finished(&mut self.action, desk.status) {
             let (said, password) = outcome.split();
-            env.status.info(said);
+            desk.status.info(said);
             self.password = password;
             self.loading.again();
             self.ledger_rows = None;
         }
     }
 
-    fn dialogs(&mut self, ctx: &egui::Context, env: &mut Env<'_>) {
+    fn dialogs(&mut self, ctx: &egui::Context, desk: &mut Desk<'_>) {
         if let Some((who, password)) = &self.password
             && password_once(ctx, who, password)
         {
@@ -158,13 +168,13 @@ impl ContractsView {
                 self.asking = None;
                 match asking {
                     Asking::DeleteReseller(reseller) => {
-                        self.run(ctx, env, move |b| {
+                        self.run(desk, move |b| {
                             b.reseller_action(reseller.id, ResellerAction::Delete)?;
                             Ok(Outcome::Said(format!("{} was removed.", reseller.email)))
                         });
                         self.selected = None;
                     }
-                    Asking::ClosePool { contract, what } => self.run(ctx, env, move |b| {
+                    Asking::ClosePool { contract, what } => self.run(desk, move |b| {
                         b.pool_action(contract, PoolAction::Close)?;
                         Ok(Outcome::Said(format!("The pool {what} is closed.")))
                     }),
@@ -178,18 +188,16 @@ impl ContractsView {
     /// Runs an account call off the UI thread, one at a time.
     fn run(
         &mut self,
-        ctx: &egui::Context,
-        env: &Env<'_>,
+        desk: &mut Desk<'_>,
         call: impl FnOnce(&dyn crate::backend::Backend) -> BackendResult<Outcome> + Send + 'static,
     ) {
         if self.action.is_some() {
             return;
         }
-        let backend = env.backend.clone();
-        self.action = Some(env.jobs.run(ctx, move || call(backend.as_ref())));
+        self.action = Some(desk.change(&[Topic::Contracts, Topic::Staff], call));
     }
 
-    fn new_reseller_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    fn new_reseller_form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.strong("New reseller");
             egui::Grid::new("new_reseller").num_columns(2).show(ui, |ui| {
@@ -221,7 +229,7 @@ impl ContractsView {
                         distributor: self.new_reseller.distributor,
                     };
                     self.new_reseller = NewResellerForm::default();
-                    self.run(ui.ctx(), env, move |b| {
+                    self.run(desk, move |b| {
                         let created = b.add_reseller(&new)?;
                         Ok(Outcome::Password {
                             said: format!("{} was added.", created.account.email),
@@ -271,7 +279,7 @@ impl ContractsView {
         });
     }
 
-    fn detail(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, entry: &ResellerPools, manages: bool) {
+    fn detail(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>, entry: &ResellerPools, manages: bool) {
         let reseller = &entry.reseller;
         ui.heading(&reseller.name);
         ui.label(&reseller.email);
@@ -279,7 +287,7 @@ impl ContractsView {
             ui.colored_label(Tokens::WARNING, "Disabled: its password generates no keys.");
         }
         if manages {
-            self.reseller_actions(ui, env, reseller);
+            self.reseller_actions(ui, desk, reseller);
         }
         ui.separator();
         ui.strong("Pools");
@@ -323,24 +331,24 @@ impl ContractsView {
             }
         });
         if let Some((contract, rights)) = rights_change {
-            self.set_rights(ui.ctx(), env, contract, rights);
+            self.set_rights(desk, contract, rights);
         }
         if manages {
-            self.pool_actions(ui, env, entry);
+            self.pool_actions(ui, desk, entry);
         }
         if let Some(contract) = self.ledger {
-            self.ledger_ui(ui, env, contract);
+            self.ledger_ui(ui, desk, contract);
         }
     }
 
-    fn set_rights(&mut self, ctx: &egui::Context, env: &Env<'_>, contract: ContractId, rights: ContractRights) {
-        self.run(ctx, env, move |b| {
+    fn set_rights(&mut self, desk: &mut Desk<'_>, contract: ContractId, rights: ContractRights) {
+        self.run(desk, move |b| {
             b.set_contract_rights(contract, rights)?;
             Ok(Outcome::Said("Contracts API rights changed.".into()))
         });
     }
 
-    fn reseller_actions(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, reseller: &Reseller) {
+    fn reseller_actions(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>, reseller: &Reseller) {
         let idle = self.action.is_none();
         ui.horizontal(|ui| {
             let (verb, action) = if reseller.disabled {
@@ -350,7 +358,7 @@ impl ContractsView {
             };
             if ui.add_enabled(idle, egui::Button::new(verb)).clicked() {
                 let (id, email) = (reseller.id, reseller.email.clone());
-                self.run(ui.ctx(), env, move |b| {
+                self.run(desk, move |b| {
                     b.reseller_action(id, action)?;
                     let state = if action == ResellerAction::Disable { "disabled" } else { "enabled" };
                     Ok(Outcome::Said(format!("{email} is {state}.")))
@@ -358,7 +366,7 @@ impl ContractsView {
             }
             if ui.add_enabled(idle, egui::Button::new("Reset reseller password")).clicked() {
                 let (id, email) = (reseller.id, reseller.email.clone());
-                self.run(ui.ctx(), env, move |b| {
+                self.run(desk, move |b| {
                     let password = b.reseller_action(id, ResellerAction::ResetPassword)?;
                     let said = format!("{email} has a new password.");
                     Ok(match password {
@@ -373,7 +381,7 @@ impl ContractsView {
         });
     }
 
-    fn pool_actions(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, entry: &ResellerPools) {
+    fn pool_actions(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>, entry: &ResellerPools) {
         let idle = self.action.is_none();
         for pool in &entry.pools {
             let contract = pool.contract.id;
@@ -391,7 +399,7 @@ impl ContractsView {
                     .add_enabled(idle, egui::Button::new(format!("Reopen {} pool", pool.edition.label())))
                     .clicked()
                 {
-                    self.run(ui.ctx(), env, move |b| {
+                    self.run(desk, move |b| {
                         b.pool_action(contract, PoolAction::Reopen)?;
                         Ok(Outcome::Said(format!("The pool {what} is open again.")))
                     });
@@ -410,7 +418,7 @@ impl ContractsView {
                         let contract = pool.contract.id;
                         let what = format!("{} of {}", pool.edition.label(), entry.reseller.email);
                         self.top_up.clear();
-                        self.run(ui.ctx(), env, move |b| {
+                        self.run(desk, move |b| {
                             let pool = b.pool_action(contract, PoolAction::TopUp(more))?;
                             Ok(Outcome::Said(format!(
                                 "The pool {what} holds {} now ({} left).",
@@ -422,10 +430,10 @@ impl ContractsView {
                 }
             });
         }
-        self.new_pool_form(ui, env, entry);
+        self.new_pool_form(ui, desk, entry);
     }
 
-    fn new_pool_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, entry: &ResellerPools) {
+    fn new_pool_form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>, entry: &ResellerPools) {
         let missing: Vec<Edition> =
             Edition::ALL.into_iter().filter(|e| entry.pools.iter().all(|p| p.edition != *e)).collect();
         if missing.is_empty() {
@@ -471,7 +479,7 @@ impl ContractsView {
             && let Some(order) = order
         {
             self.pool_form = PoolForm::default();
-            self.run(ui.ctx(), env, move |b| {
+            self.run(desk, move |b| {
                 let pool = b.add_pool(&order)?;
                 Ok(Outcome::Said(format!(
                     "A {} pool of {} licenses was added.",
@@ -483,11 +491,10 @@ impl ContractsView {
     }
 
     /// The keys drawn from one pool, newest first: whose, by whom, when.
-    fn ledger_ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, contract: ContractId) {
+    fn ledger_ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>, contract: ContractId) {
         if self.ledger_rows.is_none() && self.ledger_fetch.is_none() {
-            let backend = env.backend.clone();
             let query = LicenseQuery { contract: Some(contract), ..LicenseQuery::default() };
-            self.ledger_fetch = Some(env.jobs.run(ui.ctx(), move || backend.licenses(&query, 0, LEDGER_ROWS)));
+            self.ledger_fetch = Some(desk.read(move |backend| backend.licenses(&query, 0, LEDGER_ROWS)));
         }
         ui.separator();
         let Some(window) = &self.ledger_rows else {

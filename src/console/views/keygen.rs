@@ -3,7 +3,7 @@
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::{Area, BackendResult, ResellerPools};
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::{Progress, Task};
 use crate::console::theme::Tokens;
 use crate::domain::product::{Product, ProductId};
@@ -55,6 +55,16 @@ pub struct KeygenView {
 }
 
 impl KeygenView {
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[Topic::Contracts, Topic::Products];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+
     pub fn refresh(&mut self) {
         self.loading.again();
     }
@@ -65,8 +75,8 @@ impl KeygenView {
         Some((pool.left(), pool.contract.terms.quantity))
     }
 
-    fn poll(&mut self, env: &mut Env<'_>) {
-        if let Some((resellers, products)) = self.loading.finished(env.status) {
+    fn poll(&mut self, desk: &mut Desk<'_>) {
+        if let Some((resellers, products)) = self.loading.finished(desk.status) {
             if self.order.reseller.is_none() {
                 self.order.reseller = resellers.first().map(|r| r.reseller.id);
             }
@@ -74,8 +84,8 @@ impl KeygenView {
             self.products = products;
             self.fix_edition();
         }
-        if let Some(issued) = finished(&mut self.issuing, env.status) {
-            env.status.info(format!(
+        if let Some(issued) = finished(&mut self.issuing, desk.status) {
+            desk.status.info(format!(
                 "{} key(s) generated; the mail is queued to {}; {} left in the pool.",
                 issued.keys.len(),
                 issued.mailed_to,
@@ -88,8 +98,8 @@ impl KeygenView {
             && let Some(result) = job.task.take()
         {
             match result {
-                Ok(made) => env.status.info(format!("{made} keys generated and stored as available stock.")),
-                Err(error) => env.status.backend_error(&error),
+                Ok(made) => desk.status.info(format!("{made} keys generated and stored as available stock.")),
+                Err(error) => desk.status.backend_error(&error),
             }
             self.stock = None;
         }
@@ -105,10 +115,10 @@ impl KeygenView {
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         let ctx = ui.ctx().clone();
-        self.poll(env);
-        self.loading.start(env, &ctx, |backend| {
+        self.poll(desk);
+        self.loading.start(desk, |backend| {
             // Reseller staff and peers without products still generate for customers.
             let products = match backend.unavailable(Area::Products) {
                 None => backend.products()?,
@@ -116,7 +126,7 @@ impl KeygenView {
             };
             Ok((backend.resellers()?, products))
         });
-        let stock = env.backend.unavailable(Area::Products).is_none();
+        let stock = desk.unavailable(Area::Products).is_none();
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.mode, Mode::ResellerPool, "For a reseller's customer");
             if stock {
@@ -125,15 +135,15 @@ impl KeygenView {
         });
         ui.separator();
         match self.mode {
-            Mode::ResellerPool => self.order_form(ui, env),
-            Mode::ProductStock => self.stock_form(ui, env),
+            Mode::ResellerPool => self.order_form(ui, desk),
+            Mode::ProductStock => self.stock_form(ui, desk),
         }
         if self.stock.is_some() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
     }
 
-    fn order_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    fn order_form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if self.resellers.is_empty() {
             ui.label(if self.loading.running() {
                 "Loading…"
@@ -218,21 +228,22 @@ impl KeygenView {
                 edition: self.order.edition,
                 test_mode: self.order.test_mode,
             };
-            let backend = env.backend.clone();
-            self.issuing = Some(env.jobs.run(ui.ctx(), move || backend.issue_keys(reseller, &order)));
+            // Keys issued from a pool: the pool's count, the licenses and the mail queue change.
+            let touched = &[Topic::Contracts, Topic::Licenses, Topic::Outbox];
+            self.issuing = Some(desk.change(touched, move |backend| backend.issue_keys(reseller, &order)));
         }
         super::result_line(ui, self.issuing.is_some());
-        self.issued_keys(ui, env);
+        self.issued_keys(ui, desk);
     }
 
-    fn issued_keys(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    fn issued_keys(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         let Some(issued) = &self.issued else { return };
         ui.separator();
         ui.horizontal(|ui| {
             ui.strong(format!("{} key(s), {} edition", issued.keys.len(), issued.edition.label()));
             if ui.button("Copy all").clicked() {
                 ui.ctx().copy_text(issued.keys.join("\n"));
-                env.status.info(format!("{} keys copied.", issued.keys.len()));
+                desk.status.info(format!("{} keys copied.", issued.keys.len()));
             }
         });
         ui.label(format!("Mail queued to {}.", issued.mailed_to));
@@ -242,14 +253,14 @@ impl KeygenView {
                     ui.monospace(key);
                     if ui.small_button("Copy").on_hover_text(format!("Copy key {}", index + 1)).clicked() {
                         ui.ctx().copy_text(key.clone());
-                        env.status.info("Key copied.");
+                        desk.status.info("Key copied.");
                     }
                 });
             }
         });
     }
 
-    fn stock_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    fn stock_form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         ui.horizontal(|ui| {
             let label = ui.label("Product");
             let current = self
@@ -274,9 +285,9 @@ impl KeygenView {
                 if ui.add_enabled(ready, egui::Button::new("Generate stock")).clicked()
                     && let Some(product) = self.stock_product
                 {
-                    let (backend, count, progress) = (env.backend.clone(), self.stock_count, Progress::default());
+                    let (count, progress) = (self.stock_count, Progress::default());
                     let shared = progress.clone();
-                    let task = env.jobs.run(ui.ctx(), move || {
+                    let task = desk.change(&[Topic::Licenses, Topic::Products], move |backend| {
                         backend.generate_stock(product, count, &mut |done| {
                             shared.set(done);
                             !shared.is_cancelled()

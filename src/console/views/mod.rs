@@ -15,7 +15,7 @@ pub mod users;
 /// to the status line (so the view only handles success).
 pub fn finished<T>(
     slot: &mut Option<crate::console::jobs::Task<crate::backend::BackendResult<T>>>,
-    status: &mut crate::console::app::Status,
+    status: &mut crate::console::status::Status,
 ) -> Option<T> {
     let result = slot.as_ref()?.take()?;
     *slot = None;
@@ -41,22 +41,20 @@ impl<T: Send + 'static> Fetch<T> {
         self.wanted = true;
     }
 
-    /// Starts `call` off the UI thread when a read is wanted and none is running.
+    /// Asks for `call` when a read is wanted and none is running.
     pub fn start(
         &mut self,
-        env: &crate::console::app::Env<'_>,
-        ctx: &egui::Context,
+        desk: &mut crate::console::desk::Desk<'_>,
         call: impl FnOnce(&dyn crate::backend::Backend) -> crate::backend::BackendResult<T> + Send + 'static,
     ) {
         if self.wanted && self.task.is_none() {
             self.wanted = false;
-            let backend = env.backend.clone();
-            self.task = Some(env.jobs.run(ctx, move || call(backend.as_ref())));
+            self.task = Some(desk.read(call));
         }
     }
 
     /// The answer, once it has come.
-    pub fn finished(&mut self, status: &mut crate::console::app::Status) -> Option<T> {
+    pub fn finished(&mut self, status: &mut crate::console::status::Status) -> Option<T> {
         finished(&mut self.task, status)
     }
 
@@ -67,7 +65,7 @@ impl<T: Send + 'static> Fetch<T> {
 
 /// What a table shows in place of its rows when its window could not be read. An ended
 /// session also goes to the status line, which brings the login back.
-pub fn table_problem(error: &crate::backend::BackendError, status: &mut crate::console::app::Status) -> String {
+pub fn table_problem(error: &crate::backend::BackendError, status: &mut crate::console::status::Status) -> String {
     if matches!(error, crate::backend::BackendError::Unauthorized(_)) {
         status.backend_error(error);
     }
@@ -163,4 +161,28 @@ pub fn password_once(ctx: &egui::Context, who: &str, password: &crate::domain::s
         }
     });
     done || modal.should_close()
+}
+
+/// A "Browse…" button beside a typed path: the dialog runs off the UI thread (frames go on
+/// while it is open) and the chosen path replaces the typed one. `pending` is the view's.
+pub fn browse(
+    ui: &mut egui::Ui,
+    desk: &mut crate::console::desk::Desk<'_>,
+    choice: crate::console::dialogs::FileChoice,
+    pending: &mut Option<crate::console::jobs::Task<Option<std::path::PathBuf>>>,
+    path: &mut String,
+) {
+    if let Some(task) = pending.as_ref()
+        && let Some(chosen) = task.take()
+    {
+        *pending = None;
+        if let Some(chosen) = chosen {
+            *path = chosen.display().to_string();
+        }
+    }
+    let open = pending.is_some();
+    let button = ui.add_enabled(!open, egui::Button::new("Browse…"));
+    if button.on_disabled_hover_text("The file dialog is open").clicked() {
+        *pending = Some(desk.choose_file(choice));
+    }
 }

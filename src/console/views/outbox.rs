@@ -2,7 +2,7 @@
 
 use super::{Fetch, finished};
 use crate::backend::BackendResult;
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::store::{OutboxEntry, OutboxState};
@@ -16,20 +16,30 @@ pub struct OutboxView {
 }
 
 impl OutboxView {
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[Topic::Outbox, Topic::Users, Topic::Licenses, Topic::Contracts, Topic::Settings];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+
     pub fn refresh(&mut self) {
         self.loading.again();
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(mut mails) = self.loading.finished(env.status) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        if let Some(mut mails) = self.loading.finished(desk.status) {
             mails.reverse();
             self.mails = mails;
         }
-        if let Some(()) = finished(&mut self.action, env.status) {
-            env.status.info("The mail is queued again.");
+        if let Some(()) = finished(&mut self.action, desk.status) {
+            desk.status.info("The mail is queued again.");
             self.loading.again();
         }
-        self.loading.start(env, ui.ctx(), |backend| backend.outbox());
+        self.loading.start(desk, |backend| backend.outbox());
         let count = |state| self.mails.iter().filter(|m| m.state == state).count();
         ui.heading(format!(
             "Outbox: {} queued, {} sent, {} failed",
@@ -50,8 +60,7 @@ impl OutboxView {
                     ui.colored_label(Tokens::ERROR, error);
                 }
                 if mail.state != OutboxState::Queued && ui.button("Resend").clicked() {
-                    let backend = env.backend.clone();
-                    self.action = Some(env.jobs.run(ui.ctx(), move || backend.resend_mail(mail.id)));
+                    self.action = Some(desk.change(&[Topic::Outbox], move |backend| backend.resend_mail(mail.id)));
                 }
                 ui.separator();
                 egui::ScrollArea::vertical().show(ui, |ui| ui.monospace(&mail.body));

@@ -6,7 +6,7 @@ use rand::rngs::StdRng;
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::generator::{CustomFormat, Generator, GeneratorId, KeyFormat};
@@ -109,12 +109,22 @@ pub struct ProductsView {
 }
 
 impl ProductsView {
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[Topic::Products, Topic::Licenses];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+
     pub fn refresh(&mut self) {
         self.loading.again();
     }
 
-    fn poll(&mut self, env: &mut Env<'_>) {
-        if let Some((products, generators)) = self.loading.finished(env.status) {
+    fn poll(&mut self, desk: &mut Desk<'_>) {
+        if let Some((products, generators)) = self.loading.finished(desk.status) {
             self.products = products;
             self.generators = generators;
         }
@@ -125,26 +135,25 @@ impl ProductsView {
             self.releases_task = None;
             match result {
                 Ok(releases) => self.releases = Some((product, releases)),
-                Err(error) => env.status.backend_error(&error),
+                Err(error) => desk.status.backend_error(&error),
             }
         }
-        if let Some(message) = finished(&mut self.action, env.status) {
-            env.status.info(message);
+        if let Some(message) = finished(&mut self.action, desk.status) {
+            desk.status.info(message);
             self.loading.again();
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        let ctx = ui.ctx().clone();
-        self.poll(env);
-        self.loading.start(env, &ctx, |backend| Ok((backend.products()?, backend.generators()?)));
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        self.poll(desk);
+        self.loading.start(desk, |backend| Ok((backend.products()?, backend.generators()?)));
         egui::Panel::right("product_forms").default_size(Tokens::DETAIL_WIDTH + 40.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                self.new_product(ui, env);
+                self.new_product(ui, desk);
                 ui.separator();
-                self.generator_form(ui, env);
+                self.generator_form(ui, desk);
                 ui.separator();
-                self.releases_and_key(ui, env);
+                self.releases_and_key(ui, desk);
             });
         });
         self.list(ui);
@@ -197,14 +206,13 @@ impl ProductsView {
         });
     }
 
-    fn new_product(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    fn new_product(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         ui.strong("New product");
         ui.horizontal(|ui| labelled_edit(ui, "Product name", &mut self.name, 200.0));
         ui.horizontal(|ui| labelled_edit(ui, "Description", &mut self.description, 200.0));
         if ui.button("Create product").clicked() {
             let fields = ProductFields::named(self.name.trim(), self.description.trim());
-            let backend = env.backend.clone();
-            self.action = Some(env.jobs.run(ui.ctx(), move || {
+            self.action = Some(desk.change(&[Topic::Products], move |backend| {
                 backend.create_product(&fields).map(|p| format!("Created product {} (#{}).", p.name, p.id.0))
             }));
             self.name.clear();
@@ -212,7 +220,7 @@ impl ProductsView {
         }
     }
 
-    fn generator_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    fn generator_form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         let Some(product) = self.selected.and_then(|id| self.products.iter().find(|p| p.id == id)) else {
             ui.weak("Select a product to give it a generator.");
             return;
@@ -283,20 +291,19 @@ impl ProductsView {
         }
         let usable = form.format().is_ok();
         if ui.add_enabled(usable, egui::Button::new("Add generator")).clicked() {
-            let (backend, fields) = (env.backend.clone(), form.fields(product_id));
-            self.action = Some(env.jobs.run(ui.ctx(), move || {
+            let fields = form.fields(product_id);
+            self.action = Some(desk.change(&[Topic::Products], move |backend| {
                 backend.create_generator(&fields).map(|_| format!("Generator added to {product_name}."))
             }));
         }
     }
 
-    fn releases_and_key(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    fn releases_and_key(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         let Some(product) = self.selected else { return };
         let loaded = self.releases.as_ref().is_some_and(|(p, _)| *p == product);
         let loading = self.releases_task.as_ref().is_some_and(|(p, _)| *p == product);
         if !loaded && !loading {
-            let backend = env.backend.clone();
-            self.releases_task = Some((product, env.jobs.run(ui.ctx(), move || backend.releases(product))));
+            self.releases_task = Some((product, desk.read(move |backend| backend.releases(product))));
         }
         ui.strong("Downloadable releases");
         match &self.releases {
@@ -336,8 +343,7 @@ impl ProductsView {
             if let Some(confirmed) = super::confirm(ui.ctx(), "confirm_signing_key", question, "Create key") {
                 self.confirm_key = false;
                 if confirmed {
-                    let backend = env.backend.clone();
-                    self.action = Some(env.jobs.run(ui.ctx(), move || {
+                    self.action = Some(desk.change(&[Topic::Products], move |backend| {
                         backend.create_signing_key(product).map(|_| "The product has a new signing key.".to_owned())
                     }));
                 }

@@ -4,7 +4,7 @@
 
 use super::{Fetch, Outcome, confirm, finished, labelled_combo, labelled_edit, password_once};
 use crate::backend::{Backend, BackendResult, ResellerPools};
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::distributor::Distributor;
@@ -38,18 +38,28 @@ pub struct StaffView {
 }
 
 impl StaffView {
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[Topic::Staff, Topic::Contracts];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+
     pub fn refresh(&mut self) {
         self.loading.again();
         self.distributors_fetch.again();
         self.resellers_fetch.again();
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        self.take_results(env);
-        self.loading.start(env, ui.ctx(), |backend| backend.staff());
-        self.distributors_fetch.start(env, ui.ctx(), |backend| backend.distributors());
-        self.resellers_fetch.start(env, ui.ctx(), |backend| backend.resellers());
-        self.dialogs(ui.ctx(), env);
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        self.take_results(desk);
+        self.loading.start(desk, |backend| backend.staff());
+        self.distributors_fetch.start(desk, |backend| backend.distributors());
+        self.resellers_fetch.start(desk, |backend| backend.resellers());
+        self.dialogs(ui.ctx(), desk);
         ui.horizontal(|ui| {
             ui.heading(format!("Staff accounts ({})", self.staff.len()));
             if ui.button("Add staff account…").clicked() {
@@ -58,7 +68,7 @@ impl StaffView {
         });
         ui.weak("Who may log in to this database's `keydesk serve` from a console, and what each role sees.");
         if self.adding {
-            self.add_form(ui, env);
+            self.add_form(ui, desk);
         }
         if self.staff.is_empty() {
             ui.label(if self.loading.running() {
@@ -71,31 +81,31 @@ impl StaffView {
         let selected = self.selected.as_ref().and_then(|name| self.staff.iter().find(|s| &s.username == name)).cloned();
         if let Some(member) = selected {
             egui::Panel::right("staff_detail").default_size(Tokens::DETAIL_WIDTH).show(ui, |ui| {
-                self.detail(ui, env, &member);
+                self.detail(ui, desk, &member);
             });
         }
         self.list(ui);
     }
 
-    fn take_results(&mut self, env: &mut Env<'_>) {
-        if let Some(staff) = self.loading.finished(env.status) {
+    fn take_results(&mut self, desk: &mut Desk<'_>) {
+        if let Some(staff) = self.loading.finished(desk.status) {
             self.staff = staff;
         }
-        if let Some(distributors) = self.distributors_fetch.finished(env.status) {
+        if let Some(distributors) = self.distributors_fetch.finished(desk.status) {
             self.distributors = distributors;
         }
-        if let Some(resellers) = self.resellers_fetch.finished(env.status) {
+        if let Some(resellers) = self.resellers_fetch.finished(desk.status) {
             self.resellers = resellers;
         }
-        if let Some(outcome) = finished(&mut self.action, env.status) {
+        if let Some(outcome) = finished(&mut self.action, desk.status) {
             let (said, password) = outcome.split();
-            env.status.info(said);
+            desk.status.info(said);
             self.password = password;
             self.loading.again();
         }
     }
 
-    fn dialogs(&mut self, ctx: &egui::Context, env: &mut Env<'_>) {
+    fn dialogs(&mut self, ctx: &egui::Context, desk: &mut Desk<'_>) {
         if let Some((who, password)) = &self.password
             && password_once(ctx, who, password)
         {
@@ -107,7 +117,7 @@ impl StaffView {
             Some(true) => {
                 self.asking_delete = None;
                 self.selected = None;
-                self.run(ctx, env, move |b| {
+                self.run(desk, move |b| {
                     b.staff_action(&username, &StaffAction::Delete)?;
                     Ok(Outcome::Said(format!("{username} was removed.")))
                 });
@@ -117,17 +127,11 @@ impl StaffView {
         }
     }
 
-    fn run(
-        &mut self,
-        ctx: &egui::Context,
-        env: &Env<'_>,
-        call: impl FnOnce(&dyn Backend) -> BackendResult<Outcome> + Send + 'static,
-    ) {
+    fn run(&mut self, desk: &mut Desk<'_>, call: impl FnOnce(&dyn Backend) -> BackendResult<Outcome> + Send + 'static) {
         if self.action.is_some() {
             return;
         }
-        let backend = env.backend.clone();
-        self.action = Some(env.jobs.run(ctx, move || call(backend.as_ref())));
+        self.action = Some(desk.change(&[Topic::Staff], call));
     }
 
     /// "Distributor: Acme Ltd", "Owner".
@@ -170,7 +174,7 @@ impl StaffView {
         });
     }
 
-    fn add_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    fn add_form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.strong("New staff account");
             egui::Grid::new("new_staff").num_columns(2).show(ui, |ui| {
@@ -196,7 +200,7 @@ impl StaffView {
                     self.username.clear();
                     self.role = RoleChoice::Unset;
                     self.adding = false;
-                    self.run(ui.ctx(), env, move |b| {
+                    self.run(desk, move |b| {
                         let created = b.add_staff(&new)?;
                         Ok(Outcome::Password {
                             said: format!("{} was added.", created.account.username),
@@ -239,7 +243,7 @@ impl StaffView {
         });
     }
 
-    fn detail(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, member: &Staff) {
+    fn detail(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>, member: &Staff) {
         ui.heading(&member.username);
         ui.label(self.role_text(member.role));
         if member.disabled {
@@ -254,7 +258,7 @@ impl StaffView {
         };
         if ui.add_enabled(idle, egui::Button::new(verb)).clicked() {
             let username = member.username.clone();
-            self.run(ui.ctx(), env, move |b| {
+            self.run(desk, move |b| {
                 b.staff_action(&username, &action)?;
                 let state = if action == StaffAction::Disable { "disabled; its sessions ended" } else { "enabled" };
                 Ok(Outcome::Said(format!("{username} is {state}.")))
@@ -262,7 +266,7 @@ impl StaffView {
         }
         if ui.add_enabled(idle, egui::Button::new("Reset staff password")).clicked() {
             let username = member.username.clone();
-            self.run(ui.ctx(), env, move |b| {
+            self.run(desk, move |b| {
                 let password = b.staff_action(&username, &StaffAction::ResetPassword)?;
                 let said = format!("{username} has a new password; its sessions ended.");
                 Ok(match password {
@@ -282,7 +286,7 @@ impl StaffView {
             && let RoleChoice::Chosen(role) = self.new_role
         {
             let (username, text) = (member.username.clone(), self.role_text(role));
-            self.run(ui.ctx(), env, move |b| {
+            self.run(desk, move |b| {
                 b.staff_action(&username, &StaffAction::SetRole(role))?;
                 Ok(Outcome::Said(format!("{username} is now {text}.")))
             });

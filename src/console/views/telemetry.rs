@@ -5,7 +5,7 @@ use egui_plot::{Line, Plot};
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::product::{Product, ProductId};
@@ -25,18 +25,28 @@ pub struct TelemetryView {
 }
 
 impl TelemetryView {
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[Topic::Products];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+
     pub fn refresh(&mut self) {
         self.shown = None;
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(records) = finished(&mut self.loading, env.status) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        if let Some(records) = finished(&mut self.loading, desk.status) {
             self.records = records;
         }
-        if let Some(products) = self.products_fetch.finished(env.status) {
+        if let Some(products) = self.products_fetch.finished(desk.status) {
             self.products = products;
         }
-        self.products_fetch.start(env, ui.ctx(), |backend| backend.products());
+        self.products_fetch.start(desk, |backend| backend.products());
         ui.horizontal(|ui| {
             let label = ui.label("Product");
             let current = self
@@ -65,8 +75,7 @@ impl TelemetryView {
                 limit: 5_000,
                 ..TelemetryFilter::default()
             };
-            let backend = env.backend.clone();
-            self.loading = Some(env.jobs.run(ui.ctx(), move || backend.telemetry(&filter)));
+            self.loading = Some(desk.read(move |backend| backend.telemetry(&filter)));
             self.shown = Some(wanted);
         }
         ui.separator();

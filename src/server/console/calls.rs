@@ -104,6 +104,10 @@ where
     run(state, staff, input, call).await
 }
 
+pub(super) async fn changes(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.change_mark()).await
+}
+
 pub(super) async fn distributors(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
     as_session(s, staff, |b| b.distributors()).await
 }
@@ -404,6 +408,7 @@ pub(super) async fn telemetry(
 pub(crate) fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post, put};
     axum::Router::new()
+        .route("/console/v1/changes", get(changes))
         .route("/console/v1/distributors", get(distributors))
         .route("/console/v1/users", get(users).post(register_user))
         .route("/console/v1/users/search", get(search_users))

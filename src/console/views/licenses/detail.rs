@@ -2,24 +2,19 @@
 
 use super::{LicensesView, seats};
 use crate::backend::LicenseAction;
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::views::{confirm, labelled_edit, result_line};
 use crate::domain::license::{License, LicenseStatus};
 
 impl LicensesView {
-    pub(super) fn act(
-        &mut self,
-        env: &Env<'_>,
-        ctx: &egui::Context,
-        number: &str,
-        action: LicenseAction,
-        done: String,
-    ) {
-        let (backend, number) = (env.backend.clone(), number.to_owned());
-        self.action = Some(env.jobs.run(ctx, move || backend.license_action(&number, &action).map(|()| done)));
+    pub(super) fn act(&mut self, desk: &mut Desk<'_>, number: &str, action: LicenseAction, done: String) {
+        let number = number.to_owned();
+        self.action = Some(
+            desk.change(&[Topic::Licenses], move |backend| backend.license_action(&number, &action).map(|()| done)),
+        );
     }
 
-    pub(super) fn detail_pane(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    pub(super) fn detail_pane(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         let ctx = ui.ctx().clone();
         let Some(license) = self.selected.clone() else { return };
         ui.horizontal(|ui| {
@@ -32,7 +27,7 @@ impl LicensesView {
             ui.monospace(&license.number);
             if ui.small_button("Copy").on_hover_text("Copy the key").clicked() {
                 ui.ctx().copy_text(license.number.clone());
-                env.status.info("Key copied.");
+                desk.status.info("Key copied.");
             }
         });
         egui::Grid::new("license_facts").num_columns(2).show(ui, |ui| {
@@ -62,7 +57,7 @@ impl LicensesView {
         ui.horizontal(|ui| {
             if license.status == LicenseStatus::Deactivated {
                 if ui.button("Activate license").clicked() {
-                    self.act(env, &ctx, &number, LicenseAction::Activate, "License activated.".into());
+                    self.act(desk, &number, LicenseAction::Activate, "License activated.".into());
                 }
             } else if ui.button("Deactivate license").clicked() {
                 self.confirm_deactivate = true;
@@ -73,7 +68,7 @@ impl LicensesView {
             if let Some(confirmed) = confirm(&ctx, "confirm_deactivate", question, "Deactivate") {
                 self.confirm_deactivate = false;
                 if confirmed {
-                    self.act(env, &ctx, &number, LicenseAction::Deactivate, "License deactivated.".into());
+                    self.act(desk, &number, LicenseAction::Deactivate, "License deactivated.".into());
                 }
             }
         }
@@ -81,17 +76,17 @@ impl LicensesView {
             labelled_edit(ui, "License reference", &mut self.reference, 160.0);
             if ui.button("Set").clicked() {
                 let action = LicenseAction::SetReference(self.reference.clone());
-                self.act(env, &ctx, &number, action, "Reference set.".into());
+                self.act(desk, &number, action, "Reference set.".into());
             }
         });
         ui.horizontal(|ui| {
             labelled_edit(ui, "Assign to user", &mut self.assign_to, 160.0);
             if ui.button("Assign").clicked() {
                 let user = self.assign_to.trim().to_owned();
-                self.act(env, &ctx, &number, LicenseAction::AssignUser(user.clone()), format!("Assigned to {user}."));
+                self.act(desk, &number, LicenseAction::AssignUser(user.clone()), format!("Assigned to {user}."));
             }
         });
-        self.terms_actions(ui, env, &license);
+        self.terms_actions(ui, desk, &license);
         ui.separator();
         ui.strong(format!("Activations ({})", self.activations.len()));
         if self.activations_task.is_some() {
@@ -106,7 +101,7 @@ impl LicensesView {
         result_line(ui, self.action.is_some());
     }
 
-    pub(super) fn terms_actions(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>, license: &License) {
+    pub(super) fn terms_actions(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>, license: &License) {
         let ctx = ui.ctx().clone();
         let number = license.number.clone();
         let user = license.owner_username.clone();
@@ -124,7 +119,7 @@ impl LicensesView {
                     && let Some(user) = user.clone()
                 {
                     match seats(&self.terms.seats) {
-                        Err(problem) => env.status.error(problem),
+                        Err(problem) => desk.status.error(problem),
                         Ok(count) => {
                             let features = self.terms.features.clone();
                             let action = if upgrade {
@@ -132,7 +127,7 @@ impl LicensesView {
                             } else {
                                 LicenseAction::Downgrade { user, features, seats: count }
                             };
-                            self.act(env, &ctx, &number, action, format!("{title} done."));
+                            self.act(desk, &number, action, format!("{title} done."));
                         }
                     }
                 }
@@ -155,7 +150,7 @@ impl LicensesView {
                 self.confirm_cancel = false;
                 if confirmed {
                     let action = LicenseAction::Cancel { user: user.clone(), keep };
-                    self.act(env, &ctx, &number, action, "Seats cancelled.".into());
+                    self.act(desk, &number, action, "Seats cancelled.".into());
                 }
             }
         }
@@ -173,7 +168,7 @@ impl LicensesView {
                         .map(str::to_owned)
                         .collect();
                     let action = LicenseAction::AssignDevices { user, devices };
-                    self.act(env, &ctx, &number, action, "Devices hold the license.".into());
+                    self.act(desk, &number, action, "Devices hold the license.".into());
                 }
             });
         }

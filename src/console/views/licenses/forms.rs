@@ -2,40 +2,36 @@
 
 use super::{LicensesView, TYPES, seats};
 use crate::backend::NewLicenseOrder;
-use crate::console::app::Env;
 use crate::console::csv_files;
+use crate::console::desk::{Desk, Topic};
+use crate::console::dialogs::FileChoice;
 use crate::console::views::labelled_edit;
 use crate::domain::license::{LicenseType, ProductKind};
 use crate::domain::product::ProductId;
 
 impl LicensesView {
-    pub(super) fn csv_bar(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    pub(super) fn csv_bar(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         ui.horizontal(|ui| {
             labelled_edit(ui, "Keys CSV", &mut self.csv_path, 260.0)
                 .on_hover_text("A file with a `key` column to import into the chosen product, or to export to");
-            if ui.button("Browse…").clicked()
-                && let Some(path) = rfd::FileDialog::new().add_filter("CSV", &["csv"]).pick_file()
-            {
-                self.csv_path = path.display().to_string();
-            }
+            super::super::browse(ui, desk, FileChoice::Csv, &mut self.browsing, &mut self.csv_path);
             let busy = self.file_task.is_some();
             let product = self.filters.product;
             let import = ui.add_enabled(!busy && product.is_some(), egui::Button::new("Import keys"));
             if import.on_disabled_hover_text("Choose the product the keys are for").clicked()
                 && let Some(product) = product
             {
-                let (backend, path) = (env.backend.clone(), std::path::PathBuf::from(self.csv_path.trim()));
-                self.file_task = Some(env.jobs.run(ui.ctx(), move || {
+                let path = std::path::PathBuf::from(self.csv_path.trim());
+                self.file_task = Some(desk.change(&[Topic::Licenses], move |backend| {
                     let keys = csv_files::read_keys(&path)?;
                     let (created, duplicates) = backend.import_keys(product, &keys)?;
                     Ok(format!("Imported {created} keys from {}; {duplicates} existed already.", path.display()))
                 }));
             }
             if ui.add_enabled(!busy, egui::Button::new("Export keys")).clicked() {
-                let (backend, path, query) =
-                    (env.backend.clone(), std::path::PathBuf::from(self.csv_path.trim()), self.filters.query());
+                let (path, query) = (std::path::PathBuf::from(self.csv_path.trim()), self.filters.query());
                 let names: Vec<(ProductId, String)> = self.products.iter().map(|p| (p.id, p.name.clone())).collect();
-                self.file_task = Some(env.jobs.run(ui.ctx(), move || {
+                self.file_task = Some(desk.read(move |backend| {
                     let licenses = backend.export_licenses(&query)?;
                     let rows: Vec<[String; 4]> = licenses
                         .into_iter()
@@ -54,14 +50,13 @@ impl LicensesView {
             if ui.button("New license…").clicked() {
                 self.create.open = !self.create.open;
                 if self.distributors.is_empty() && self.distributors_task.is_none() {
-                    let backend = env.backend.clone();
-                    self.distributors_task = Some(env.jobs.run(ui.ctx(), move || backend.distributors()));
+                    self.distributors_task = Some(desk.read(|backend| backend.distributors()));
                 }
             }
         });
     }
 
-    pub(super) fn create_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    pub(super) fn create_form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.strong("New license (Registration Server terms)");
             ui.horizontal(|ui| {
@@ -101,8 +96,8 @@ impl LicensesView {
                 labelled_edit(ui, "Reference", &mut self.create.reference, 140.0);
                 if ui.button("Create license").clicked() {
                     match (self.create.distributor, seats(&self.create.seats)) {
-                        (None, _) => env.status.error("Choose a distributor."),
-                        (_, Err(problem)) => env.status.error(problem),
+                        (None, _) => desk.status.error("Choose a distributor."),
+                        (_, Err(problem)) => desk.status.error(problem),
                         (Some(distributor), Ok(count)) => {
                             let order = NewLicenseOrder {
                                 distributor,
@@ -113,8 +108,7 @@ impl LicensesView {
                                 seats: count.unwrap_or(1),
                                 reference: self.create.reference.clone(),
                             };
-                            let backend = env.backend.clone();
-                            self.action = Some(env.jobs.run(ui.ctx(), move || {
+                            self.action = Some(desk.change(&[Topic::Licenses], move |backend| {
                                 backend.create_license(&order).map(|l| format!("Created license {}.", l.number))
                             }));
                         }

@@ -8,7 +8,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::console::window::{FETCH, RowWindow};
@@ -67,6 +67,7 @@ pub struct LicensesView {
     focus_search: bool,
     problem: Option<String>,
     csv_path: String,
+    browsing: Option<Task<Option<std::path::PathBuf>>>,
     file_task: Option<Task<BackendResult<String>>>,
     terms: TermsForm,
     create: CreateForm,
@@ -112,6 +113,16 @@ impl LicensesView {
         self.focus_search = true;
     }
 
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[Topic::Licenses, Topic::Products, Topic::Users];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+
     pub fn refresh(&mut self) {
         self.shown = None;
         self.products.clear();
@@ -121,16 +132,16 @@ impl LicensesView {
         }
     }
 
-    fn fetch(&mut self, env: &Env<'_>, ctx: &egui::Context, filters: Filters, offset: u64) {
+    fn fetch(&mut self, desk: &mut Desk<'_>, filters: Filters, offset: u64) {
         if self.fetching.is_some() {
             return;
         }
-        let (backend, query) = (env.backend.clone(), filters.query());
-        let task = env.jobs.run(ctx, move || backend.licenses(&query, offset, FETCH));
+        let query = filters.query();
+        let task = desk.read(move |backend| backend.licenses(&query, offset, FETCH));
         self.fetching = Some((filters, task));
     }
 
-    fn poll(&mut self, env: &mut Env<'_>) {
+    fn poll(&mut self, desk: &mut Desk<'_>) {
         if let Some((filters, task)) = &self.fetching
             && let Some(result) = task.take()
         {
@@ -147,59 +158,57 @@ impl LicensesView {
                     self.window = RowWindow { offset: window.offset, rows: window.rows, total: window.total };
                 }
                 Err(error) => {
-                    self.problem = Some(super::table_problem(&error, env.status));
+                    self.problem = Some(super::table_problem(&error, desk.status));
                 }
             }
             self.shown = Some(filters);
         }
-        if let Some(products) = self.products_fetch.finished(env.status) {
+        if let Some(products) = self.products_fetch.finished(desk.status) {
             self.products = products;
         }
-        if let Some(rows) = finished(&mut self.activations_task, env.status) {
+        if let Some(rows) = finished(&mut self.activations_task, desk.status) {
             self.activations = rows;
         }
-        if let Some(message) = finished(&mut self.action, env.status) {
-            env.status.info(message);
+        if let Some(message) = finished(&mut self.action, desk.status) {
+            desk.status.info(message);
             self.shown = None;
         }
-        if let Some(all) = finished(&mut self.distributors_task, env.status) {
+        if let Some(all) = finished(&mut self.distributors_task, desk.status) {
             self.create.distributor = all.iter().find(|d| d.is_default).or(all.first()).map(|d| d.id);
             self.distributors = all;
         }
-        if let Some(message) = finished(&mut self.file_task, env.status) {
-            env.status.info(message);
+        if let Some(message) = finished(&mut self.file_task, desk.status) {
+            desk.status.info(message);
             self.shown = None;
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        let ctx = ui.ctx().clone();
-        self.poll(env);
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        self.poll(desk);
         // A profile without products (a Registration Server, distributor staff) filters without them.
-        if env.backend.unavailable(crate::backend::Area::Products).is_none() {
-            self.products_fetch.start(env, &ctx, |backend| backend.products());
+        if desk.unavailable(crate::backend::Area::Products).is_none() {
+            self.products_fetch.start(desk, |backend| backend.products());
         }
         if let Some(id) = self.load_activations_for.take() {
-            let backend = env.backend.clone();
-            self.activations_task = Some(env.jobs.run(&ctx, move || backend.license_activations(id)));
+            self.activations_task = Some(desk.read(move |backend| backend.license_activations(id)));
         }
         if self.shown.as_ref() != Some(&self.filters) && self.fetching.as_ref().is_none_or(|(f, _)| *f != self.filters)
         {
             self.fetching = None;
-            self.fetch(env, &ctx, self.filters.clone(), 0);
+            self.fetch(desk, self.filters.clone(), 0);
         }
         self.filter_bar(ui);
-        self.csv_bar(ui, env);
+        self.csv_bar(ui, desk);
         if self.create.open {
-            self.create_form(ui, env);
+            self.create_form(ui, desk);
         }
         ui.separator();
         if self.selected.is_some() {
             egui::Panel::right("license_detail")
                 .default_size(Tokens::DETAIL_WIDTH)
-                .show(ui, |ui| egui::ScrollArea::vertical().show(ui, |ui| self.detail_pane(ui, env)));
+                .show(ui, |ui| egui::ScrollArea::vertical().show(ui, |ui| self.detail_pane(ui, desk)));
         }
-        self.table(ui, env);
+        self.table(ui, desk);
     }
 
     fn filter_bar(&mut self, ui: &mut egui::Ui) {
@@ -274,7 +283,7 @@ impl LicensesView {
         });
     }
 
-    fn table(&mut self, ui: &mut egui::Ui, env: &Env<'_>) {
+    fn table(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if let Some(problem) = &self.problem {
             ui.colored_label(Tokens::ERROR, problem);
             return;
@@ -361,7 +370,7 @@ impl LicensesView {
             && let Some(offset) = self.window.refill_for(start..end)
             && let Some(shown) = self.shown.clone()
         {
-            self.fetch(env, ui.ctx(), shown, offset);
+            self.fetch(desk, shown, offset);
         }
     }
 }

@@ -3,8 +3,10 @@
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::{Area, BackendResult};
-use crate::console::app::{Command, Env, Prefs};
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
+use crate::console::navigation::Command;
+use crate::console::prefs::Prefs;
 use crate::console::theme::Theme;
 
 mod profiles;
@@ -26,15 +28,15 @@ impl SettingsView {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
-        env: &mut Env<'_>,
+        desk: &mut Desk<'_>,
         prefs: &mut Prefs,
         opening: bool,
         active: Option<&crate::console::profiles::Profile>,
     ) -> Option<ProfileChange> {
-        let change = self.profiles.ui(ui, env, prefs, opening, active);
+        let change = self.profiles.ui(ui, desk, prefs, opening, active);
         ui.separator();
-        if env.backend.unavailable(Area::Mail).is_none() {
-            self.mail(ui, env);
+        if desk.unavailable(Area::Mail).is_none() {
+            self.mail(ui, desk);
             ui.separator();
         }
         ui.heading("Theme");
@@ -58,16 +60,16 @@ impl SettingsView {
     /// The SMTP relay of this database: saved sealed in it, so the URL's password never
     /// reaches eframe's storage. Queued mail goes out through it every 30 s from the console
     /// (a local file) or every 5 s from the server (a keydesk server profile).
-    fn mail(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        if let Some(sender) = self.sender_fetch.finished(env.status) {
+    fn mail(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        if let Some(sender) = self.sender_fetch.finished(desk.status) {
             self.sender = Some(sender);
         }
-        if let Some(message) = finished(&mut self.action, env.status) {
-            env.status.info(message);
+        if let Some(message) = finished(&mut self.action, desk.status) {
+            desk.status.info(message);
             self.sender = None;
             self.sender_fetch.again();
         }
-        self.sender_fetch.start(env, ui.ctx(), |backend| backend.smtp_sender());
+        self.sender_fetch.start(desk, |backend| backend.smtp_sender());
         ui.heading("Mail");
         match &self.sender {
             Some(Some(from)) => ui.label(format!("Queued mail goes out through the saved SMTP relay, from {from}.")),
@@ -89,25 +91,23 @@ impl SettingsView {
             let busy = self.action.is_some();
             let ready = !busy && !self.relay_url.trim().is_empty() && !self.relay_from.trim().is_empty();
             if ui.add_enabled(ready, egui::Button::new("Save relay")).clicked() {
-                let (backend, url, from) =
-                    (env.backend.clone(), self.relay_url.trim().to_owned(), self.relay_from.trim().to_owned());
-                self.action = Some(env.jobs.run(ui.ctx(), move || {
+                let (url, from) = (self.relay_url.trim().to_owned(), self.relay_from.trim().to_owned());
+                self.action = Some(desk.change(&[Topic::Settings], move |backend| {
                     backend.set_smtp_relay(Some((&url, &from))).map(|()| "The SMTP relay is saved.".to_owned())
                 }));
                 self.relay_url.clear();
             }
             let saved = matches!(self.sender, Some(Some(_)));
             if ui.add_enabled(!busy && saved, egui::Button::new("Forget relay")).clicked() {
-                let backend = env.backend.clone();
-                self.action =
-                    Some(env.jobs.run(ui.ctx(), move || {
-                        backend.set_smtp_relay(None).map(|()| "The relay is forgotten.".into())
-                    }));
+                self.action = Some(desk.change(&[Topic::Settings], |backend| {
+                    backend.set_smtp_relay(None).map(|()| "The relay is forgotten.".into())
+                }));
             }
             if ui.add_enabled(!busy, egui::Button::new("Send queued mail now")).clicked() {
-                let backend = env.backend.clone();
                 self.action =
-                    Some(env.jobs.run(ui.ctx(), move || backend.deliver_mail().map(|n| format!("{n} mail(s) sent."))));
+                    Some(desk.change(&[Topic::Outbox], |backend| {
+                        backend.deliver_mail().map(|n| format!("{n} mail(s) sent."))
+                    }));
             }
         });
     }

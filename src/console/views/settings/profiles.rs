@@ -6,7 +6,10 @@
 use std::path::PathBuf;
 
 use super::super::{confirm, labelled_edit};
-use crate::console::app::{Env, Prefs};
+use crate::console::desk::Desk;
+use crate::console::dialogs::FileChoice;
+use crate::console::jobs::Task;
+use crate::console::prefs::Prefs;
 use crate::console::profiles::Profile;
 
 /// What the section asks the console to do.
@@ -55,6 +58,7 @@ pub struct ProfilesSection {
     distributor: String,
     editing: Option<Profile>,
     removing: Option<Profile>,
+    browsing: Option<Task<Option<PathBuf>>>,
 }
 
 /// An http(s) URL, or the sentence that says what is wrong with it.
@@ -73,14 +77,14 @@ impl ProfilesSection {
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
-        env: &mut Env<'_>,
+        desk: &mut Desk<'_>,
         prefs: &Prefs,
         busy: bool,
         active: Option<&Profile>,
     ) -> Option<ProfileChange> {
         let mut change = None;
         ui.heading("Profiles");
-        ui.label(format!("In use: {}", env.backend.label()));
+        ui.label(format!("In use: {}", desk.label()));
         ui.weak(
             "A local profile is one SQLite file; its data key lives in the OS keyring (or, where there is none, in \
              a 0600 key file beside the database). A server's session token, checksum salt or API key lives in the \
@@ -120,7 +124,7 @@ impl ProfilesSection {
             }
         }
         ui.add_space(6.0);
-        if let Some(made) = self.form(ui, busy) {
+        if let Some(made) = self.form(ui, desk, busy) {
             change = Some(match self.editing.take() {
                 Some(old) if old != made => ProfileChange::Replace { old, new: made },
                 _ => ProfileChange::Open(made),
@@ -153,7 +157,7 @@ impl ProfilesSection {
     }
 
     /// The add (or edit) form; the profile to open when its button is clicked.
-    fn form(&mut self, ui: &mut egui::Ui, busy: bool) -> Option<Profile> {
+    fn form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>, busy: bool) -> Option<Profile> {
         ui.horizontal(|ui| {
             ui.label(if self.editing.is_some() { "Edit profile:" } else { "Add a profile:" });
             for kind in Kind::ALL {
@@ -161,7 +165,7 @@ impl ProfilesSection {
             }
         });
         let made = match self.kind {
-            Kind::Local => self.local(ui),
+            Kind::Local => self.local(ui, desk),
             Kind::Keydesk => self.keydesk(ui),
             Kind::RegistrationServer => self.registration_server(ui),
             Kind::KeyServer => {
@@ -198,15 +202,11 @@ impl ProfilesSection {
         chosen
     }
 
-    fn local(&mut self, ui: &mut egui::Ui) -> Result<Profile, &'static str> {
+    fn local(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) -> Result<Profile, &'static str> {
         ui.horizontal(|ui| {
             labelled_edit(ui, "Database file", &mut self.location, 320.0)
                 .on_hover_text("An existing keydesk database, or a new file to create");
-            if ui.button("Browse…").clicked()
-                && let Some(path) = rfd::FileDialog::new().add_filter("SQLite", &["sqlite", "db"]).save_file()
-            {
-                self.location = path.display().to_string();
-            }
+            super::super::browse(ui, desk, FileChoice::Database, &mut self.browsing, &mut self.location);
         });
         let typed = self.location.trim();
         if typed.is_empty() { Err("Type or choose a database file.") } else { Ok(Profile::Local(PathBuf::from(typed))) }

@@ -2,24 +2,19 @@
 
 use super::UsersView;
 use crate::backend::UserAction;
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::views::{confirm, labelled_edit, result_line};
 
 impl UsersView {
-    pub(super) fn act(
-        &mut self,
-        env: &mut Env<'_>,
-        ctx: &egui::Context,
-        username: &str,
-        action: UserAction,
-        done: String,
-    ) {
-        let (backend, username) = (env.backend.clone(), username.to_owned());
-        self.action = Some(env.jobs.run(ctx, move || backend.user_action(&username, &action).map(|()| done)));
+    pub(super) fn act(&mut self, desk: &mut Desk<'_>, username: &str, action: UserAction, done: String) {
+        let username = username.to_owned();
+        // A user's action may touch its licenses too (removal with licenses, a move).
+        self.action = Some(desk.change(&[Topic::Users, Topic::Licenses], move |backend| {
+            backend.user_action(&username, &action).map(|()| done)
+        }));
     }
 
-    pub(super) fn detail_pane(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        let ctx = ui.ctx().clone();
+    pub(super) fn detail_pane(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         let Some(overview) = self.detail.clone() else {
             ui.spinner();
             return;
@@ -50,46 +45,34 @@ impl UsersView {
         ui.separator();
         ui.horizontal_wrapped(|ui| {
             if ui.button("Resend activation").clicked() {
-                self.act(env, &ctx, &name, UserAction::ResendActivation, format!("Activation mail queued for {name}."));
+                self.act(desk, &name, UserAction::ResendActivation, format!("Activation mail queued for {name}."));
             }
             if ui.button("Activate").clicked() {
-                self.act(env, &ctx, &name, UserAction::Activate, format!("{name} is activated."));
+                self.act(desk, &name, UserAction::Activate, format!("{name} is activated."));
             }
             if ui.button("Reset password").clicked() {
-                self.act(
-                    env,
-                    &ctx,
-                    &name,
-                    UserAction::ResetPassword,
-                    format!("A temporary password was mailed to {name}."),
-                );
+                self.act(desk, &name, UserAction::ResetPassword, format!("A temporary password was mailed to {name}."));
             }
         });
         ui.horizontal(|ui| {
             labelled_edit(ui, "New e-mail", &mut self.edits.email, 170.0);
             if ui.button("Set e-mail").clicked() {
                 let email = self.edits.email.trim().to_owned();
-                self.act(env, &ctx, &name, UserAction::SetEmail(email), format!("E-mail of {name} changed."));
+                self.act(desk, &name, UserAction::SetEmail(email), format!("E-mail of {name} changed."));
             }
         });
         ui.horizontal(|ui| {
             labelled_edit(ui, "New reference", &mut self.edits.reference, 170.0);
             if ui.button("Set reference").clicked() {
                 let reference = self.edits.reference.clone();
-                self.act(env, &ctx, &name, UserAction::SetReference(reference), format!("Reference of {name} set."));
+                self.act(desk, &name, UserAction::SetReference(reference), format!("Reference of {name} set."));
             }
         });
         ui.horizontal(|ui| {
             labelled_edit(ui, "New language", &mut self.edits.language, 40.0);
             if ui.button("Change language").clicked() {
                 let language = self.edits.language.clone();
-                self.act(
-                    env,
-                    &ctx,
-                    &name,
-                    UserAction::ChangeLanguage(language),
-                    format!("Language of {name} changed."),
-                );
+                self.act(desk, &name, UserAction::ChangeLanguage(language), format!("Language of {name} changed."));
             }
         });
         ui.horizontal(|ui| {
@@ -106,7 +89,7 @@ impl UsersView {
                 .labelled_by(label.id);
             if ui.button("Move").clicked() && !self.edits.move_to.is_empty() {
                 let target = self.edits.move_to.clone();
-                self.act(env, &ctx, &name, UserAction::MoveTo(target.clone()), format!("{name} moved to {target}."));
+                self.act(desk, &name, UserAction::MoveTo(target.clone()), format!("{name} moved to {target}."));
             }
         });
         ui.separator();
@@ -132,7 +115,7 @@ impl UsersView {
                 ui.label(format!("{} ({} {})", device.name, device.platform, device.version));
                 if ui.small_button("Remove device").clicked() {
                     let done = format!("Device {} removed.", device.name);
-                    self.act(env, &ctx, &name, UserAction::RemoveDevice(device.name.clone()), done);
+                    self.act(desk, &name, UserAction::RemoveDevice(device.name.clone()), done);
                 }
             });
         }
@@ -158,7 +141,7 @@ impl UsersView {
             if let Some(confirmed) = confirm(ui.ctx(), "confirm_remove_user", &question, "Remove") {
                 self.confirm_remove = false;
                 if confirmed {
-                    self.act(env, &ctx, &name, UserAction::Remove { with_licenses }, format!("{name} removed."));
+                    self.act(desk, &name, UserAction::Remove { with_licenses }, format!("{name} removed."));
                     self.selected = None;
                     self.detail = None;
                 }

@@ -1,14 +1,15 @@
 //! The Users toolbar: search fields, registration, and CSV import and export.
 
 use super::{RegisterForm, UsersView};
-use crate::console::app::Env;
 use crate::console::csv_files;
+use crate::console::desk::{Desk, Topic};
+use crate::console::dialogs::FileChoice;
 use crate::console::views::labelled_edit;
 use crate::domain::distributor::Distributor;
 use crate::service::accounts::Registration;
 
 impl UsersView {
-    pub(super) fn toolbar(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    pub(super) fn toolbar(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         ui.horizontal(|ui| {
             let search = labelled_edit(ui, "Search users", &mut self.username, 180.0);
             search.on_hover_text("Username with wildcards: clara*, *braun*, *777 (3 characters besides the *)");
@@ -24,18 +25,14 @@ impl UsersView {
         ui.horizontal(|ui| {
             labelled_edit(ui, "CSV file", &mut self.import_path, 260.0)
                 .on_hover_text("A path to import from or export to (or choose one with Browse…)");
-            if ui.button("Browse…").clicked()
-                && let Some(path) = rfd::FileDialog::new().add_filter("CSV", &["csv"]).pick_file()
-            {
-                self.import_path = path.display().to_string();
-            }
+            super::super::browse(ui, desk, FileChoice::Csv, &mut self.browsing, &mut self.import_path);
             let busy = self.file_task.is_some();
             if ui.add_enabled(!busy, egui::Button::new("Import CSV")).clicked() {
-                self.import(env, ui.ctx());
+                self.import(desk);
             }
             labelled_edit(ui, "Export to", &mut self.export_path, 200.0);
             if ui.add_enabled(!busy, egui::Button::new("Export CSV")).clicked() {
-                self.export(env, ui.ctx());
+                self.export(desk);
             }
             if busy {
                 ui.spinner();
@@ -44,14 +41,13 @@ impl UsersView {
         ui.separator();
     }
 
-    pub(super) fn import(&mut self, env: &mut Env<'_>, ctx: &egui::Context) {
+    pub(super) fn import(&mut self, desk: &mut Desk<'_>) {
         let Some(distributor) = self.register.distributor else {
-            env.status.error("Create a distributor first (keydesk admin distributor add).");
+            desk.status.error("Create a distributor first (keydesk admin distributor add).");
             return;
         };
         let path = std::path::PathBuf::from(self.import_path.trim());
-        let backend = env.backend.clone();
-        self.file_task = Some(env.jobs.run(ctx, move || {
+        self.file_task = Some(desk.change(&[Topic::Users], move |backend| {
             let records = csv_files::read_users(&path)?;
             let report = backend.import_users(distributor, &records)?;
             let mut message =
@@ -63,21 +59,20 @@ impl UsersView {
         }));
     }
 
-    pub(super) fn export(&mut self, env: &mut Env<'_>, ctx: &egui::Context) {
+    pub(super) fn export(&mut self, desk: &mut Desk<'_>) {
         let path = std::path::PathBuf::from(self.export_path.trim());
         if path.as_os_str().is_empty() {
-            env.status.error("Type the file to export to.");
+            desk.status.error("Type the file to export to.");
             return;
         }
-        let backend = env.backend.clone();
-        self.file_task = Some(env.jobs.run(ctx, move || {
+        self.file_task = Some(desk.read(move |backend| {
             let records = backend.export_users()?;
             csv_files::write_users(&path, &records)?;
             Ok(format!("Exported {} users to {}.", records.len(), path.display()))
         }));
     }
 
-    pub(super) fn register_form(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
+    pub(super) fn register_form(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.strong("Register a user");
             ui.horizontal(|ui| {
@@ -112,7 +107,7 @@ impl UsersView {
             });
             ui.horizontal(|ui| {
                 if ui.button("Register").clicked() {
-                    self.submit_registration(env, ui.ctx());
+                    self.submit_registration(desk);
                 }
                 if ui.button("Cancel").clicked() {
                     self.register.open = false;
@@ -121,9 +116,9 @@ impl UsersView {
         });
     }
 
-    pub(super) fn submit_registration(&mut self, env: &mut Env<'_>, ctx: &egui::Context) {
+    pub(super) fn submit_registration(&mut self, desk: &mut Desk<'_>) {
         let Some(distributor) = self.register.distributor else {
-            env.status.error("Choose a distributor.");
+            desk.status.error("Choose a distributor.");
             return;
         };
         let form = &self.register;
@@ -135,8 +130,7 @@ impl UsersView {
             reference: form.reference.trim().to_owned(),
             department: String::new(),
         };
-        let backend = env.backend.clone();
-        self.action = Some(env.jobs.run(ctx, move || {
+        self.action = Some(desk.change(&[Topic::Users], move |backend| {
             backend.register_user(distributor, &registration).map(|u| format!("Registered {}.", u.username))
         }));
         self.register = RegisterForm { distributor: Some(distributor), ..RegisterForm::default() };

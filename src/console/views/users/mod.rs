@@ -10,7 +10,7 @@ use egui_extras::{Column, TableBuilder};
 use super::{Fetch, finished};
 
 use crate::backend::BackendResult;
-use crate::console::app::Env;
+use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::console::window::{FETCH, RowWindow};
@@ -75,6 +75,7 @@ pub struct UsersView {
     confirm_remove: bool,
     action: Option<Task<BackendResult<String>>>,
     import_path: String,
+    browsing: Option<Task<Option<std::path::PathBuf>>>,
     export_path: String,
     file_task: Option<Task<BackendResult<String>>>,
 }
@@ -82,6 +83,16 @@ pub struct UsersView {
 impl UsersView {
     pub fn focus_search(&mut self) {
         self.focus_search = true;
+    }
+
+    /// What this view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic] = &[Topic::Users, Topic::Licenses];
+
+    /// Something changed: reads again if it is something this view shows.
+    pub fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
     }
 
     pub fn refresh(&mut self) {
@@ -112,13 +123,12 @@ impl UsersView {
     }
 
     /// Starts a fetch of the rows from `offset` for `shown`, unless one is running.
-    fn fetch(&mut self, env: &Env<'_>, ctx: &egui::Context, shown: Shown, offset: u64) {
+    fn fetch(&mut self, desk: &mut Desk<'_>, shown: Shown, offset: u64) {
         if self.fetching.is_some() {
             return;
         }
-        let backend = env.backend.clone();
         let terms = shown.clone();
-        let task = env.jobs.run(ctx, move || {
+        let task = desk.read(move |backend| {
             if terms.is_search() {
                 backend.search_users(&terms.username, &terms.email, 1_000)
             } else {
@@ -128,7 +138,7 @@ impl UsersView {
         self.fetching = Some((shown, task));
     }
 
-    fn poll(&mut self, env: &mut Env<'_>) {
+    fn poll(&mut self, desk: &mut Desk<'_>) {
         if let Some((shown, task)) = &self.fetching
             && let Some(result) = task.take()
         {
@@ -141,61 +151,59 @@ impl UsersView {
                     self.shown = Some(shown);
                 }
                 Err(error) => {
-                    self.problem = Some(super::table_problem(&error, env.status));
+                    self.problem = Some(super::table_problem(&error, desk.status));
                     self.window = RowWindow::default();
                     self.shown = Some(shown);
                 }
             }
         }
-        if let Some(all) = self.distributors_fetch.finished(env.status) {
+        if let Some(all) = self.distributors_fetch.finished(desk.status) {
             if self.register.distributor.is_none() {
                 self.register.distributor = all.iter().find(|d| d.is_default).or(all.first()).map(|d| d.id);
             }
             self.distributors = all;
         }
-        if let Some(overview) = finished(&mut self.detail_task, env.status) {
+        if let Some(overview) = finished(&mut self.detail_task, desk.status) {
             self.edits.email = overview.user.email.clone();
             self.edits.reference = overview.user.reference.clone();
             self.edits.language = overview.user.language.clone();
             self.detail = Some(overview);
         }
-        let done = finished(&mut self.action, env.status).or_else(|| finished(&mut self.file_task, env.status));
+        let done = finished(&mut self.action, desk.status).or_else(|| finished(&mut self.file_task, desk.status));
         if let Some(message) = done {
-            env.status.info(message);
+            desk.status.info(message);
             self.refresh();
         }
     }
 
-    pub fn ui(&mut self, ui: &mut egui::Ui, env: &mut Env<'_>) {
-        let ctx = ui.ctx().clone();
-        self.poll(env);
-        self.distributors_fetch.start(env, &ctx, |backend| backend.distributors());
+    pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
+        self.poll(desk);
+        self.distributors_fetch.start(desk, |backend| backend.distributors());
         let wanted = self.wanted();
         if self.shown.as_ref() != Some(&wanted) && self.fetching.as_ref().is_none_or(|(s, _)| *s != wanted) {
             self.fetching = None;
-            self.fetch(env, &ctx, wanted, 0);
+            self.fetch(desk, wanted, 0);
         }
         if let Some(id) = self.selected
             && self.detail.is_none()
             && self.detail_task.is_none()
         {
-            let backend = env.backend.clone();
-            self.detail_task = Some(env.jobs.run(&ctx, move || backend.user(id)));
+            self.detail_task = Some(desk.read(move |backend| backend.user(id)));
         }
 
-        self.toolbar(ui, env);
+        self.toolbar(ui, desk);
         if self.register.open {
-            self.register_form(ui, env);
+            self.register_form(ui, desk);
         }
         if self.selected.is_some() {
             egui::Panel::right("user_detail")
                 .default_size(Tokens::DETAIL_WIDTH)
-                .show(ui, |ui| egui::ScrollArea::vertical().show(ui, |ui| self.detail_pane(ui, env)));
+                .show(ui, |ui| egui::ScrollArea::vertical().show(ui, |ui| self.detail_pane(ui, desk)));
         }
-        self.table(ui, env);
+        self.table(ui, desk);
     }
 
-    fn table(&mut self, ui: &mut egui::Ui, env: &Env<'_>) {
+    fn table(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if let Some(problem) = &self.problem {
             let hint = if self.wanted().is_search() {
                 "Type at least 3 characters besides the wildcards (*), e.g. clara* or *@example.com."
@@ -305,7 +313,7 @@ impl UsersView {
             && let Some(offset) = self.window.refill_for(start..end)
             && let Some(shown) = self.shown.clone()
         {
-            self.fetch(env, ui.ctx(), shown, offset);
+            self.fetch(desk, shown, offset);
         }
     }
 }
