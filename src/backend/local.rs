@@ -15,8 +15,8 @@ use crate::domain::reseller::{
 use crate::domain::secret::{CreatedAccount, FreshPassword, temporary_password};
 use crate::domain::staff::{NewStaff, Role, Staff, StaffAction};
 use crate::domain::telemetry::TelemetryRecord;
+use crate::domain::user::Registration;
 use crate::domain::user::{User, UserId};
-use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
 use crate::service::licenses::{LicenseTerms, TermsChange};
@@ -102,6 +102,22 @@ impl Backend for LocalBackend {
     /// so it is the same for every role.
     fn change_mark(&self) -> BackendResult<Option<u64>> {
         Ok(Some(self.service.store().generation()))
+    }
+
+    fn overview(&self, days: u32) -> BackendResult<crate::domain::overview::Overview> {
+        use crate::domain::overview::{Overview, PoolUse};
+        // A reseller's staff have no actor: their overview is their pools.
+        let mut overview = match self.role {
+            Role::Reseller(_) => Overview { days, ..Overview::default() },
+            _ => self.service.overview(&self.actor()?, days)?,
+        };
+        if matches!(self.role, Role::Owner | Role::Reseller(_)) {
+            for (reseller, pools) in self.service.resellers_for(self.role)? {
+                let name = reseller.name.clone();
+                overview.pools.extend(pools.into_iter().map(|pool| PoolUse { reseller: name.clone(), pool }));
+            }
+        }
+        Ok(overview)
     }
 
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {

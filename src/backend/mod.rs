@@ -18,9 +18,9 @@ use crate::domain::reseller::{
 use crate::domain::secret::{CreatedAccount, FreshPassword};
 use crate::domain::staff::{NewStaff, Role, Staff, StaffAction};
 use crate::domain::telemetry::TelemetryRecord;
+use crate::domain::user::Registration;
 use crate::domain::user::{User, UserId};
 use crate::service::ServiceError;
-use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
 use crate::store::{
@@ -148,6 +148,8 @@ pub struct ResellerPools {
 /// that may not use them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Area {
+    /// The business at a glance (every role, each its own scope).
+    Overview,
     Users,
     Licenses,
     Products,
@@ -171,8 +173,8 @@ impl Area {
     pub fn closed_to(self, role: Role) -> Option<String> {
         let open = match role {
             Role::Owner => true,
-            Role::Distributor(_) => matches!(self, Self::Users | Self::Licenses),
-            Role::Reseller(_) => self == Self::KeyGeneration,
+            Role::Distributor(_) => matches!(self, Self::Overview | Self::Users | Self::Licenses),
+            Role::Reseller(_) => matches!(self, Self::Overview | Self::KeyGeneration),
         };
         (!open).then(|| format!("Your role ({} staff) does not include {}.", role.kind(), self.name()))
     }
@@ -180,6 +182,7 @@ impl Area {
     /// How the console names the area in a sentence.
     pub fn name(self) -> &'static str {
         match self {
+            Self::Overview => "the overview",
             Self::Users => "users",
             Self::Licenses => "licenses",
             Self::Products => "products",
@@ -218,6 +221,12 @@ pub trait Backend: Send + Sync {
     /// refreshes after its own changes and on request.
     fn change_mark(&self) -> BackendResult<Option<u64>> {
         Ok(None)
+    }
+
+    /// The business at a glance over the last `days`, in the role's scope.
+    fn overview(&self, days: u32) -> BackendResult<crate::domain::overview::Overview> {
+        let _ = days;
+        Err(BackendError::Refused(self.unavailable(Area::Overview).unwrap_or_else(|| "No overview here.".into())))
     }
 
     fn distributors(&self) -> BackendResult<Vec<Distributor>>;

@@ -25,12 +25,12 @@ use crate::domain::reseller::{
 use crate::domain::secret::{CreatedAccount, FreshPassword};
 use crate::domain::staff::{NewStaff, Staff, StaffAction};
 use crate::domain::telemetry::TelemetryRecord;
+use crate::domain::user::Registration;
 use crate::domain::user::{User, UserId};
 use crate::protocol::console::wire::{
     Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest, LicensesWindow, NewUser,
     STOCK_PER_REQUEST, SmtpRelay, StaffView, UserImport, UserSearch, UsersWindow,
 };
-use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
 use crate::store::{
@@ -152,6 +152,10 @@ impl Backend for RemoteBackend {
             Some(role) => area.closed_to(role),
             None => Some(format!("This server names a role ({}) this keydesk does not know.", self.staff.role)),
         }
+    }
+
+    fn overview(&self, days: u32) -> BackendResult<crate::domain::overview::Overview> {
+        self.get_query("overview", &crate::protocol::console::wire::OverviewWindow { days })
     }
 
     fn change_mark(&self) -> BackendResult<Option<u64>> {

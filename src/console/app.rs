@@ -13,7 +13,8 @@ use super::switcher::Switcher;
 use super::theme::{Theme, Tokens};
 use super::views::{
     activity::ActivityView, contracts::ContractsView, keygen::KeygenView, licenses::LicensesView, outbox::OutboxView,
-    products::ProductsView, settings::SettingsView, staff::StaffView, telemetry::TelemetryView, users::UsersView,
+    overview::OverviewView, products::ProductsView, settings::SettingsView, staff::StaffView, telemetry::TelemetryView,
+    users::UsersView,
 };
 use crate::backend::Backend;
 
@@ -24,6 +25,7 @@ pub use super::status::Status;
 /// The state of every view of one profile (kept per profile when switching).
 #[derive(Default)]
 pub struct Views {
+    overview: OverviewView,
     users: UsersView,
     licenses: LicensesView,
     products: ProductsView,
@@ -55,6 +57,7 @@ pub struct ConsoleApp {
     /// The changes the views' calls made, told to every view.
     changes: Changes,
     feed: ChangeFeed,
+    feed_every: std::time::Duration,
     dialogs: Arc<dyn Dialogs>,
 }
 
@@ -89,6 +92,7 @@ impl ConsoleApp {
             asked: Asked::default(),
             changes: Changes::default(),
             feed: ChangeFeed::default(),
+            feed_every: FEED_EVERY,
             dialogs: Arc::new(SystemDialogs),
         })
     }
@@ -109,6 +113,10 @@ impl ConsoleApp {
     pub fn apply(&mut self, command: Command) {
         match command {
             Command::Show(view) => self.prefs.view = view,
+            Command::ShowLicenses(focus) => {
+                self.views.licenses.focus(focus);
+                self.prefs.view = View::Licenses;
+            }
             Command::Refresh => self.refresh(),
             Command::FocusSearch => match self.prefs.view {
                 View::Users => self.views.users.focus_search(),
@@ -125,6 +133,12 @@ impl ConsoleApp {
     /// Keeps the profiles' secrets here instead of the OS keyring (tests, screenshots).
     pub fn with_secrets(mut self, secrets: Arc<Secrets>) -> Self {
         self.switcher = Switcher::new(secrets, self.switcher.active().cloned());
+        self
+    }
+
+    /// Asks for the change mark this often instead of every [`FEED_EVERY`] (tests).
+    pub fn with_change_feed_every(mut self, every: std::time::Duration) -> Self {
+        self.feed_every = every;
         self
     }
 
@@ -230,6 +244,7 @@ impl ConsoleApp {
     /// hidden ones when they are next shown).
     fn changed(&mut self, topic: Topic) {
         let views = &mut self.views;
+        views.overview.changed(topic);
         views.users.changed(topic);
         views.licenses.changed(topic);
         views.products.changed(topic);
@@ -241,7 +256,7 @@ impl ConsoleApp {
         views.telemetry.changed(topic);
     }
 
-    /// Asks for the change mark every [`FEED_EVERY`]; a moved mark is a change of anything.
+    /// Asks for the change mark every `feed_every`; a moved mark is a change of anything.
     fn follow_changes(&mut self, ctx: &egui::Context) {
         if let Some(task) = &self.feed.asking
             && let Some(answer) = task.take()
@@ -255,13 +270,13 @@ impl ConsoleApp {
                 self.feed.seen = Some(mark);
             }
         }
-        let due = self.feed.last.is_none_or(|at| at.elapsed() >= FEED_EVERY);
+        let due = self.feed.last.is_none_or(|at| at.elapsed() >= self.feed_every);
         if due && self.feed.asking.is_none() {
             self.feed.last = Some(std::time::Instant::now());
             let backend = self.backend.clone();
             self.feed.asking = Some(self.jobs.run(ctx, move || backend.change_mark()));
         }
-        ctx.request_repaint_after(FEED_EVERY);
+        ctx.request_repaint_after(self.feed_every);
     }
 
     /// Runs what the views asked for this frame: the calls off the UI thread, the dialogs
@@ -283,6 +298,7 @@ impl ConsoleApp {
     fn refresh(&mut self) {
         let views = &mut self.views;
         match self.prefs.view {
+            View::Overview => views.overview.refresh(),
             View::Users => views.users.refresh(),
             View::Licenses => views.licenses.refresh(),
             View::Products => views.products.refresh(),
@@ -412,6 +428,7 @@ impl ConsoleApp {
         let views = &mut self.views;
         let mut open = None;
         match self.prefs.view {
+            View::Overview => views.overview.ui(ui, &mut desk),
             View::Users => views.users.ui(ui, &mut desk),
             View::Licenses => views.licenses.ui(ui, &mut desk),
             View::Products => views.products.ui(ui, &mut desk),

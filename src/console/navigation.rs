@@ -8,6 +8,7 @@ use crate::backend::Area;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum View {
     #[default]
+    Overview,
     Users,
     Licenses,
     Products,
@@ -21,7 +22,8 @@ pub enum View {
 }
 
 impl View {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
+        Self::Overview,
         Self::Users,
         Self::Licenses,
         Self::Products,
@@ -36,6 +38,7 @@ impl View {
 
     pub fn title(self) -> &'static str {
         match self {
+            Self::Overview => "Overview",
             Self::Users => "Users",
             Self::Licenses => "Licenses",
             Self::Products => "Products",
@@ -52,6 +55,7 @@ impl View {
     /// The part of a backend the view needs (`None`: Settings, which every profile has).
     pub fn area(self) -> Option<Area> {
         Some(match self {
+            Self::Overview => Area::Overview,
             Self::Users => Area::Users,
             Self::Licenses => Area::Licenses,
             Self::Products => Area::Products,
@@ -68,6 +72,7 @@ impl View {
     /// A file-name-safe name (screenshots).
     pub fn slug(self) -> &'static str {
         match self {
+            Self::Overview => "overview",
             Self::Users => "users",
             Self::Licenses => "licenses",
             Self::Products => "products",
@@ -81,14 +86,18 @@ impl View {
         }
     }
 
-    /// How the shortcut is written: "Ctrl+1".
+    /// How the shortcut is written: "Ctrl+1", "Ctrl+,".
     pub fn shortcut(self) -> String {
-        format!("Ctrl+{:?}", self.key()).replace("Num", "")
+        match self.key() {
+            egui::Key::Comma => "Ctrl+,".to_owned(),
+            key => format!("Ctrl+{key:?}").replace("Num", ""),
+        }
     }
 
-    /// Ctrl + this digit shows the view (the tenth is Ctrl+0).
+    /// Ctrl + this digit shows the view (the tenth is Ctrl+0); Settings is Ctrl+comma, as
+    /// in most desktop programs.
     fn key(self) -> egui::Key {
-        const KEYS: [egui::Key; 10] = [
+        const KEYS: [egui::Key; 11] = [
             egui::Key::Num1,
             egui::Key::Num2,
             egui::Key::Num3,
@@ -99,6 +108,7 @@ impl View {
             egui::Key::Num8,
             egui::Key::Num9,
             egui::Key::Num0,
+            egui::Key::Comma,
         ];
         KEYS[Self::ALL.iter().position(|v| *v == self).unwrap_or(0)]
     }
@@ -108,11 +118,21 @@ impl View {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Show(View),
+    /// The Licenses view, filtered to what an overview tile counted.
+    ShowLicenses(LicenseFocus),
     Refresh,
     FocusSearch,
     ToggleTheme,
     /// Switch to this profile (opening it, or at once when it was opened before).
     OpenProfile(Profile),
+}
+
+/// What an overview tile counted, as a filter of the Licenses view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LicenseFocus {
+    Status(crate::domain::license::LicenseStatus),
+    KeyState(crate::domain::license::KeyState),
+    ExpiringWithinDays(u32),
 }
 
 impl Command {

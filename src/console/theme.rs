@@ -35,6 +35,9 @@ impl Tokens {
     pub const NAV_WIDTH: f32 = 170.0;
     pub const DETAIL_WIDTH: f32 = 380.0;
     pub const GAP: f32 = 8.0;
+    /// An overview tile: a count over its caption.
+    pub const TILE_WIDTH: f32 = 150.0;
+    pub const TILE_HEIGHT: f32 = 64.0;
     pub const ERROR: Color32 = Color32::from_rgb(0xE0, 0x4F, 0x4F);
     pub const WARNING: Color32 = Color32::from_rgb(0xE0, 0xA0, 0x30);
     pub const OK: Color32 = Color32::from_rgb(0x4C, 0xAF, 0x50);

@@ -9,6 +9,7 @@ pub mod language;
 pub mod license;
 pub mod limits;
 pub mod mail;
+pub mod overview;
 pub mod product;
 pub mod reseller;
 pub mod secret;

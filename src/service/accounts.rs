@@ -18,27 +18,7 @@ use crate::store::{NewUser, SearchQuery, UserField};
 /// Most users one searchuser reply carries.
 pub const SEARCH_MAXIMUM: u32 = 50;
 
-/// A new account as registeruser describes it.
-#[derive(serde::Serialize, serde::Deserialize, Clone, Default)]
-pub struct Registration {
-    pub username: String,
-    pub email: String,
-    pub password: String,
-    pub language: Option<String>,
-    pub reference: String,
-    pub department: String,
-}
-
-/// By hand: the password never reaches a log or a panic message.
-impl std::fmt::Debug for Registration {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registration")
-            .field("username", &self.username)
-            .field("email", &self.email)
-            .field("language", &self.language)
-            .finish_non_exhaustive()
-    }
-}
+use crate::domain::user::Registration;
 
 /// A searchuser request.
 #[derive(Debug, Clone, Default)]

@@ -30,7 +30,7 @@ pub struct UserOverview {
 impl Service {
     /// The distributor whose rows `actor` is confined to in the console (`None`: all rows),
     /// or a refusal for an actor that has no console views of users and licenses.
-    fn console_scope(&self, actor: &Actor) -> Result<Option<DistributorId>, ServiceError> {
+    pub(super) fn console_scope(&self, actor: &Actor) -> Result<Option<DistributorId>, ServiceError> {
         match actor {
             Actor::Owner => Ok(None),
             Actor::Distributor(d) => Ok(Some(*d)),

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod licenses;
 pub mod lifecycle;
 pub mod mail;
+pub mod overview;
 pub mod passwords;
 pub mod products;
 pub mod random;

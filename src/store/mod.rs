@@ -18,6 +18,7 @@ mod licenses;
 mod listing;
 mod migrations;
 mod outbox;
+mod overview;
 pub mod private_files;
 mod products;
 mod resellers;

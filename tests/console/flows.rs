@@ -349,19 +349,6 @@ fn add_a_staff_account_reset_its_password_and_change_its_role(side: Side) {
     assert!(harness.query_by_label("Enable account").is_some());
 }
 
-/// Each flow runs on the local file and, through a remote profile, on the same file behind
-/// a real `keydesk serve`: the same clicks, the same assertions.
-macro_rules! on_both {
-    ($($name:ident),* $(,)?) => {
-        mod local {
-            $( #[test] fn $name() { super::$name(super::Side::Local); } )*
-        }
-        mod remote {
-            $( #[test] fn $name() { super::$name(super::Side::Remote); } )*
-        }
-    };
-}
-
 on_both!(
     register_a_user_through_the_form_and_find_them_by_wildcard_search,
     create_a_product_and_a_generator_and_read_the_preview,

@@ -6,8 +6,8 @@ use keydesk::console::app::{Command, Status};
 use keydesk::console::profiles::Profile;
 use keydesk::console::{ConsoleApp, View};
 use keydesk::domain::staff::Role;
+use keydesk::domain::user::Registration;
 use keydesk::service::Actor;
-use keydesk::service::accounts::Registration;
 
 use crate::world::{STAFF, World, click, settle, type_into};
 

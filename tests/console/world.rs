@@ -9,7 +9,7 @@ use egui_kittest::Harness;
 use keydesk::backend::{Backend, LocalBackend};
 use keydesk::client::remote::{RemoteBackend, RemoteServer};
 use keydesk::console::secrets::Secrets;
-use keydesk::console::{ConsoleApp, Prefs};
+use keydesk::console::{ConsoleApp, Prefs, View};
 use keydesk::domain::distributor::{DistributorCode, DistributorSettings};
 use keydesk::domain::product::ProductId;
 use keydesk::domain::reseller::Edition;
@@ -117,9 +117,19 @@ impl World {
 
     /// The console on the world's backend, set up further by `setup` (a profile, secrets).
     pub fn harness_with(&self, setup: impl FnOnce(ConsoleApp) -> ConsoleApp) -> Harness<'static, ConsoleApp> {
-        let app = ConsoleApp::new(self.console.clone(), Prefs::default())
-            .expect("console")
-            .with_secrets(Arc::new(Secrets::session_only()));
+        // The flows start where most of them work, on Users (the console opens on the
+        // overview: tests/console/overview.rs).
+        self.harness_on(self.console.clone(), Prefs { view: View::Users, ..Prefs::default() }, setup)
+    }
+
+    /// The console on `backend` with `prefs` as if remembered from the last run.
+    pub fn harness_on(
+        &self,
+        backend: Arc<dyn Backend>,
+        prefs: Prefs,
+        setup: impl FnOnce(ConsoleApp) -> ConsoleApp,
+    ) -> Harness<'static, ConsoleApp> {
+        let app = ConsoleApp::new(backend, prefs).expect("console").with_secrets(Arc::new(Secrets::session_only()));
         let app = setup(app);
         Harness::builder()
             .with_size(egui::vec2(1400.0, 900.0))

@@ -17,7 +17,7 @@ fn original(dir: &std::path::Path, key: &DataKey) -> Vec<u8> {
         let settings =
             keydesk::domain::distributor::DistributorSettings { activation_without_email: true, ..Default::default() };
         let (distributor, _) = service.create_distributor(owner, code, "Damaged", true, settings).expect("d");
-        let registration = keydesk::service::accounts::Registration {
+        let registration = keydesk::domain::user::Registration {
             username: "alice".into(),
             email: "alice@example.com".into(),
             password: "a long password".into(),

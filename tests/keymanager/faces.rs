@@ -4,10 +4,10 @@
 use keydesk::client::tdrs::TdrsClient;
 use keydesk::domain::distributor::{DistributorCode, DistributorSettings};
 use keydesk::domain::product::ProductSource;
+use keydesk::domain::user::Registration;
 use keydesk::protocol::tdrs::reply::Reply;
 use keydesk::protocol::tdrs::request::Request;
 use keydesk::service::Actor;
-use keydesk::service::accounts::Registration;
 use keydesk::store::ProductFields;
 
 use crate::world::{World, assert_code};

@@ -1,7 +1,7 @@
 //! People the tests register: a name, an address made from it, and a password long enough
 //! for every rule.
 
-use keydesk::service::accounts::Registration;
+use keydesk::domain::user::Registration;
 
 pub fn registration(name: &str) -> Registration {
     Registration {

@@ -25,9 +25,9 @@ use crate::domain::license::{KeyState, License, LicenseId};
 use crate::domain::product::{Product, ProductId};
 use crate::domain::reseller::{Edition, IssuedKeys, KeyOrder, Pool, Reseller, ResellerId};
 use crate::domain::telemetry::TelemetryRecord;
+use crate::domain::user::Registration;
 use crate::domain::user::{User, UserId};
 use crate::protocol::keymanager::codes::Code;
-use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
 use crate::store::{
@@ -55,6 +55,7 @@ fn area_sentence(area: Area) -> Option<&'static str> {
         Area::Mail => "A license key server's mail relay is set on the server itself, not through its API.",
         Area::Resellers => "A license key server has no resellers: its contracts are managed with their rights here.",
         Area::Staff => "A license key server's accounts are managed on the server itself, not through its API.",
+        Area::Overview => "A license key server's API gives no totals to build an overview from: open Licenses.",
     })
 }
 

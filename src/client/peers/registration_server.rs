@@ -22,11 +22,11 @@ use crate::domain::license::{License, LicenseId};
 use crate::domain::product::{Product, ProductId};
 use crate::domain::reseller::{IssuedKeys, KeyOrder, ResellerId};
 use crate::domain::telemetry::TelemetryRecord;
+use crate::domain::user::Registration;
 use crate::domain::user::{User, UserId};
 use crate::protocol::tdrs::codes::ErrorCode;
 use crate::protocol::tdrs::reply::{Block, Reply, SearchUserRecord};
 use crate::protocol::tdrs::request::{LicenseFields, Request};
-use crate::service::accounts::Registration;
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
 use crate::store::{
@@ -67,6 +67,7 @@ fn area_sentence(area: Area) -> Option<&'static str> {
         Area::Mail => "A Registration Server's mail relay is set on the server itself, not through its API.",
         Area::Resellers => "A Registration Server has no resellers: open keydesk's own profile.",
         Area::Staff => "A Registration Server's staff accounts are managed on the server itself, not through its API.",
+        Area::Overview => "A Registration Server's API gives no totals to build an overview from: open Users.",
     })
 }
 

@@ -5,6 +5,7 @@ pub mod contracts;
 pub mod keygen;
 pub mod licenses;
 pub mod outbox;
+pub mod overview;
 pub mod products;
 pub mod settings;
 pub mod staff;

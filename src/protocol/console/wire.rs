@@ -161,6 +161,19 @@ impl IssuedView {
     }
 }
 
+/// `GET /console/v1/overview`: the days its per-day series cover (30 unless asked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverviewWindow {
+    #[serde(default = "OverviewWindow::default_days")]
+    pub days: u32,
+}
+
+impl OverviewWindow {
+    fn default_days() -> u32 {
+        30
+    }
+}
+
 /// `GET /console/v1/users`: a window of the users table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersWindow {
@@ -187,7 +200,7 @@ pub struct UserSearch {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewUser {
     pub distributor: crate::domain::distributor::DistributorId,
-    pub registration: crate::service::accounts::Registration,
+    pub registration: crate::domain::user::Registration,
 }
 
 /// `POST /console/v1/users/import`.

@@ -19,7 +19,7 @@ use crate::domain::staff::{NewStaff, Staff, StaffAction};
 use crate::domain::user::UserId;
 use crate::protocol::console::wire::{
     Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest, LicensesWindow, NewUser,
-    STOCK_PER_REQUEST, SmtpRelay, UserImport, UserSearch, UsersWindow,
+    OverviewWindow, STOCK_PER_REQUEST, SmtpRelay, UserImport, UserSearch, UsersWindow,
 };
 use crate::server::AppState;
 use crate::store::{AuditQuery, GeneratorFields, LicenseQuery, ProductFields, TelemetryFilter};
@@ -102,6 +102,14 @@ where
     let input =
         query.map(|Query(query)| query).map_err(|rejection| bad_request("query string", rejection.status(), rejection));
     run(state, staff, input, call).await
+}
+
+pub(super) async fn overview(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    query: Result<Query<OverviewWindow>, QueryRejection>,
+) -> Response {
+    with_query(s, staff, query, |b, q: OverviewWindow| b.overview(q.days)).await
 }
 
 pub(super) async fn changes(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
@@ -409,6 +417,7 @@ pub(crate) fn routes() -> axum::Router<AppState> {
     use axum::routing::{get, post, put};
     axum::Router::new()
         .route("/console/v1/changes", get(changes))
+        .route("/console/v1/overview", get(overview))
         .route("/console/v1/distributors", get(distributors))
         .route("/console/v1/users", get(users).post(register_user))
         .route("/console/v1/users/search", get(search_users))

@@ -109,6 +109,17 @@ fn seats(text: &str) -> Result<Option<u32>, String> {
 }
 
 impl LicensesView {
+    /// Shows what an overview tile counted: the other filters are cleared.
+    pub fn focus(&mut self, focus: crate::console::navigation::LicenseFocus) {
+        use crate::console::navigation::LicenseFocus;
+        self.filters = Filters::default();
+        match focus {
+            LicenseFocus::Status(status) => self.filters.status = Some(status),
+            LicenseFocus::KeyState(state) => self.filters.key_state = Some(state),
+            LicenseFocus::ExpiringWithinDays(days) => self.filters.expiring_days = days,
+        }
+    }
+
     pub fn focus_search(&mut self) {
         self.focus_search = true;
     }

@@ -6,7 +6,7 @@ use crate::console::desk::{Desk, Topic};
 use crate::console::dialogs::FileChoice;
 use crate::console::views::labelled_edit;
 use crate::domain::distributor::Distributor;
-use crate::service::accounts::Registration;
+use crate::domain::user::Registration;
 
 impl UsersView {
     pub(super) fn toolbar(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
