@@ -4,6 +4,7 @@ pub mod app;
 pub mod csv_files;
 pub mod desk;
 pub mod dialogs;
+pub mod hints;
 pub mod jobs;
 mod navigation;
 pub mod prefs;

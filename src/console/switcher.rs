@@ -146,7 +146,12 @@ impl<V> Switcher<V> {
             ui.add_space(6.0);
             let label = ui.label(prompt.label);
             let field = ui
-                .add(egui::TextEdit::singleline(&mut prompt.typed).password(true).desired_width(300.0))
+                .add(
+                    egui::TextEdit::singleline(&mut prompt.typed)
+                        .password(true)
+                        .hint_text("password")
+                        .desired_width(300.0),
+                )
                 .labelled_by(label.id);
             if !prompt.focused {
                 prompt.focused = true;

@@ -32,7 +32,9 @@ fn a_key_generation_shows_in_the_licenses_view_without_a_refresh(side: Side) {
     click(&mut harness, "Licenses");
     settle(&mut harness);
     assert!(harness.query_by_label("0 licenses").is_some(), "no license yet");
-    click(&mut harness, "Key generation");
+    assert!(harness.query_by_label("No licenses yet.").is_some(), "the empty state says so");
+    click(&mut harness, "Generate keys…");
+    assert_eq!(harness.state().view(), keydesk::console::View::KeyGeneration, "and offers the way out");
     settle(&mut harness);
     type_into(&mut harness, "Quantity", "3");
     type_into(&mut harness, "First name", "Ada");

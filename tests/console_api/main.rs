@@ -14,6 +14,7 @@ use keydesk::store::{DataKey, Store};
 use reqwest::Method;
 use tokio::sync::oneshot;
 
+mod feed;
 #[path = "../support/server.rs"]
 mod server;
 mod tenancy;

@@ -74,10 +74,13 @@ pub fn table_problem(error: &crate::backend::BackendError, status: &mut crate::c
 }
 
 /// A text field with a visible label that is also its accessible name (screen readers and
-/// the tests find it by that name). Its id is the label, so a shortcut can focus it.
+/// the tests find it by that name), and the grey hint of `console::hints`. Its id is the
+/// label, so a shortcut can focus it.
 pub fn labelled_edit(ui: &mut egui::Ui, label: &str, text: &mut String, width: f32) -> egui::Response {
     let shown = ui.label(label);
-    ui.add(egui::TextEdit::singleline(text).id(egui::Id::unique(label)).desired_width(width)).labelled_by(shown.id)
+    let hint = crate::console::hints::for_label(label);
+    let edit = egui::TextEdit::singleline(text).id(egui::Id::unique(label)).hint_text(hint).desired_width(width);
+    ui.add(edit).labelled_by(shown.id)
 }
 
 /// A modal question; `Some(true)` once confirmed, `Some(false)` once cancelled (or Escape).

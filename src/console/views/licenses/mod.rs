@@ -10,6 +10,7 @@ use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::desk::{Desk, Topic};
 use crate::console::jobs::Task;
+use crate::console::navigation::{Command, View};
 use crate::console::theme::Tokens;
 use crate::console::window::{FETCH, RowWindow};
 use crate::domain::distributor::{Distributor, DistributorId};
@@ -307,7 +308,20 @@ impl LicensesView {
             }
         });
         if total == 0 && self.fetching.is_none() {
-            ui.vertical_centered(|ui| ui.label("No licenses match. Generate keys, or loosen the filters."));
+            let filtered = self.filters != Filters::default();
+            let generates = desk.unavailable(crate::backend::Area::KeyGeneration).is_none();
+            ui.vertical_centered(|ui| {
+                ui.add_space(Tokens::GAP * 3.0);
+                ui.label(if filtered { "No licenses match these filters." } else { "No licenses yet." });
+                ui.horizontal(|ui| {
+                    if filtered && ui.button("Clear filters").clicked() {
+                        self.filters = Filters::default();
+                    }
+                    if generates && ui.button("Generate keys…").clicked() {
+                        desk.emit(Command::Show(View::KeyGeneration));
+                    }
+                });
+            });
             return;
         }
         let products = &self.products;

@@ -79,11 +79,14 @@ impl SettingsView {
         };
         ui.horizontal(|ui| {
             let label = ui.label("SMTP relay URL");
-            ui.add(egui::TextEdit::singleline(&mut self.relay_url).password(true).desired_width(260.0))
-                .labelled_by(label.id)
-                .on_hover_text(
-                    "smtp://host:25, or smtps://user:password@mail.example.com (kept sealed in the database)",
-                );
+            ui.add(
+                egui::TextEdit::singleline(&mut self.relay_url)
+                    .password(true)
+                    .hint_text("smtps://user:password@smtp.example.com")
+                    .desired_width(260.0),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("smtp://host:25, or smtps://user:password@mail.example.com (kept sealed in the database)");
             labelled_edit(ui, "Sender", &mut self.relay_from, 200.0)
                 .on_hover_text("e.g. keydesk <noreply@example.com>");
         });

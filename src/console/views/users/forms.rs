@@ -100,8 +100,13 @@ impl UsersView {
             });
             ui.horizontal(|ui| {
                 let label = ui.label("Password");
-                ui.add(egui::TextEdit::singleline(&mut self.register.password).password(true).desired_width(140.0))
-                    .labelled_by(label.id);
+                ui.add(
+                    egui::TextEdit::singleline(&mut self.register.password)
+                        .password(true)
+                        .hint_text("8 characters or more")
+                        .desired_width(140.0),
+                )
+                .labelled_by(label.id);
                 labelled_edit(ui, "Language", &mut self.register.language, 40.0).on_hover_text("ISO 639-1, e.g. en");
                 labelled_edit(ui, "Reference", &mut self.register.reference, 120.0);
             });
