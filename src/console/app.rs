@@ -182,7 +182,9 @@ impl ConsoleApp {
             self.status.info("Logged in again.");
             return;
         }
-        self.feed = ChangeFeed::default();
+        // The new profile's mark is another count: learnt afresh at the next ask, and an ask of
+        // the profile left behind is dropped.
+        self.feed = ChangeFeed { last: self.feed.last, ..ChangeFeed::default() };
         let left = std::mem::replace(&mut self.backend, switched.backend);
         let views = std::mem::replace(&mut self.views, switched.views.unwrap_or_default());
         self.switcher.park(left, views);
@@ -274,7 +276,7 @@ impl ConsoleApp {
         if due && self.feed.asking.is_none() {
             self.feed.last = Some(std::time::Instant::now());
             let backend = self.backend.clone();
-            self.feed.asking = Some(self.jobs.run(ctx, move || backend.change_mark()));
+            self.feed.asking = Some(self.jobs.run_in_background(ctx, move || backend.change_mark()));
         }
         ctx.request_repaint_after(self.feed_every);
     }

@@ -89,6 +89,22 @@ impl Jobs {
         Task { slot }
     }
 
+    /// Runs `call` off the UI thread without counting it in [`Jobs::busy`]: the console's own
+    /// housekeeping (the change feed), which no view waits for.
+    pub fn run_in_background<T: Send + 'static>(
+        &self,
+        ctx: &egui::Context,
+        call: impl FnOnce() -> T + Send + 'static,
+    ) -> Task<T> {
+        let (task, answer) = Task::pending();
+        let ctx = ctx.clone();
+        self.runtime.spawn_blocking(move || {
+            answer.fill(call());
+            ctx.request_repaint();
+        });
+        task
+    }
+
     /// Awaits `future` on the runtime (a dialog: no thread is held while it is open), then
     /// hands its output to `done`. Not counted in [`Jobs::busy`]: a dialog waits for a person,
     /// not for the backend.

@@ -224,7 +224,7 @@ impl LicensesView {
     }
 
     fn filter_bar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal_wrapped(|ui| {
+        ui.horizontal(|ui| {
             let label = ui.label("Product");
             let current = self
                 .filters
@@ -232,6 +232,7 @@ impl LicensesView {
                 .and_then(|id| self.products.iter().find(|p| p.id == id))
                 .map_or("Any".to_owned(), |p| p.name.clone());
             egui::ComboBox::from_id_salt("license_product")
+                .width(150.0)
                 .selected_text(current)
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.filters.product, None, "Any");
@@ -244,6 +245,7 @@ impl LicensesView {
             let label = ui.label("Status");
             let status_text = |s: Option<LicenseStatus>| s.map_or("Any".to_owned(), |s| format!("{s:?}"));
             egui::ComboBox::from_id_salt("license_status")
+                .width(100.0)
                 .selected_text(status_text(self.filters.status))
                 .show_ui(ui, |ui| {
                     for status in [None, Some(LicenseStatus::Active), Some(LicenseStatus::Deactivated)] {
@@ -255,6 +257,7 @@ impl LicensesView {
             let label = ui.label("Type");
             let type_text = |t: Option<LicenseType>| t.map_or("Any", LicenseType::name).to_owned();
             egui::ComboBox::from_id_salt("license_type")
+                .width(110.0)
                 .selected_text(type_text(self.filters.license_type))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.filters.license_type, None, "Any");
@@ -267,6 +270,7 @@ impl LicensesView {
             let label = ui.label("Key state");
             let state_text = |s: Option<KeyState>| s.map_or("Any", KeyState::as_str).to_owned();
             egui::ComboBox::from_id_salt("license_state")
+                .width(100.0)
                 .selected_text(state_text(self.filters.key_state))
                 .show_ui(ui, |ui| {
                     for state in [
@@ -281,17 +285,22 @@ impl LicensesView {
                 })
                 .response
                 .labelled_by(label.id);
-            labelled_edit(ui, "Owner", &mut self.filters.owner, 140.0)
+        });
+        // The text filters on a row of their own: no row wraps at 1280×800.
+        ui.horizontal(|ui| {
+            labelled_edit(ui, "Owner", &mut self.filters.owner, 160.0)
                 .on_hover_text("Part of the owner's name, e-mail or username");
             if std::mem::take(&mut self.focus_search) {
                 ui.memory_mut(|m| m.request_focus(egui::Id::unique("Owner")));
             }
-            labelled_edit(ui, "Made by", &mut self.filters.made_by, 110.0)
+            labelled_edit(ui, "Made by", &mut self.filters.made_by, 160.0)
                 .on_hover_text("e.g. reseller:2, owner, api-key");
-            let label = ui.label("Expiring within days");
-            ui.add(egui::DragValue::new(&mut self.filters.expiring_days).range(0..=3650))
-                .labelled_by(label.id)
-                .on_hover_text("0: any expiry");
+            let label = ui.label("Expires within");
+            let days = egui::DragValue::new(&mut self.filters.expiring_days)
+                .range(0..=3650)
+                .custom_formatter(|n, _| if n < 1.0 { "any time".to_owned() } else { format!("{n} days") })
+                .custom_parser(|text| text.trim().trim_end_matches("days").trim().parse::<f64>().ok().or(Some(0.0)));
+            ui.add(days).labelled_by(label.id).on_hover_text("Drag or type a number of days; 0: any expiry");
         });
     }
 
