@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::desk::{Asked, Changes, Desk, Topic};
+use super::desk::{Asked, Changes, Desk, Refresh, Topic};
 use super::dialogs::{Dialogs, SystemDialogs};
 use super::jobs::{Jobs, Task};
 use super::profiles::Profile;

@@ -128,3 +128,20 @@ impl<'a> Desk<'a> {
         task
     }
 }
+
+/// A view that reads its rows again on request (Ctrl+R) and after the changes that reach
+/// what it shows.
+pub trait Refresh {
+    /// What the view shows, for the changes the app tells it of.
+    const SHOWS: &'static [Topic];
+
+    /// Reads again: at once if the view is shown, else when it is next shown.
+    fn refresh(&mut self);
+
+    /// Something changed: reads again if it is something this view shows.
+    fn changed(&mut self, topic: Topic) {
+        if topic.reaches(Self::SHOWS) {
+            self.refresh();
+        }
+    }
+}

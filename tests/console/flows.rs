@@ -8,7 +8,7 @@ use keydesk::domain::reseller::{Edition, KeyOrder};
 use keydesk::domain::staff::Role;
 use keydesk::store::LicenseQuery;
 
-use crate::world::{Side, World, choose, click, copied, settle, type_into};
+use crate::world::{Side, World, choose, click, copied, generate_keys_for_ada, settle, type_into};
 
 fn register_a_user_through_the_form_and_find_them_by_wildcard_search(side: Side) {
     let world = World::on(side);
@@ -62,12 +62,7 @@ fn generate_five_keys_for_a_resellers_customer_and_see_the_pool_drop(side: Side)
     click(&mut harness, "Key generation");
     settle(&mut harness);
     assert!(harness.query_by_label("Left in the pool: 100 of 100").is_some());
-    type_into(&mut harness, "Quantity", "5");
-    type_into(&mut harness, "First name", "Ada");
-    type_into(&mut harness, "Last name", "Lovelace");
-    type_into(&mut harness, "Customer e-mail", "ada@customer.example");
-    click(&mut harness, "Generate keys");
-    settle(&mut harness);
+    generate_keys_for_ada(&mut harness, "5");
     assert!(harness.query_by_label("5 key(s), Professional edition").is_some());
     assert!(harness.query_by_label("Left in the pool: 95 of 100").is_some(), "the pool dropped by 5");
     assert!(harness.query_by_label("Copy all").is_some());
@@ -274,12 +269,7 @@ fn add_a_reseller_give_it_a_pool_top_it_up_and_read_the_ledger(side: Side) {
     // Keys drawn in Key generation appear in the pool's ledger, with whose and by whom.
     click(&mut harness, "Key generation");
     settle(&mut harness);
-    type_into(&mut harness, "Quantity", "2");
-    type_into(&mut harness, "First name", "Ada");
-    type_into(&mut harness, "Last name", "Lovelace");
-    type_into(&mut harness, "Customer e-mail", "ada@customer.example");
-    click(&mut harness, "Generate keys");
-    settle(&mut harness);
+    generate_keys_for_ada(&mut harness, "2");
     click(&mut harness, "Contracts");
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
     settle(&mut harness);

@@ -12,7 +12,7 @@ use keydesk::domain::user::Registration;
 use keydesk::service::Actor;
 use tokio::sync::oneshot;
 
-use crate::world::{Side, World, click, settle, type_into};
+use crate::world::{Side, World, click, generate_keys_for_ada, settle, type_into};
 
 /// Runs frames until `label` is shown, for at most `limit`.
 fn frames_until(harness: &mut egui_kittest::Harness<'_, keydesk::console::ConsoleApp>, label: &str, limit: Duration) {
@@ -36,12 +36,7 @@ fn a_key_generation_shows_in_the_licenses_view_without_a_refresh(side: Side) {
     click(&mut harness, "Generate keys…");
     assert_eq!(harness.state().view(), keydesk::console::View::KeyGeneration, "and offers the way out");
     settle(&mut harness);
-    type_into(&mut harness, "Quantity", "3");
-    type_into(&mut harness, "First name", "Ada");
-    type_into(&mut harness, "Last name", "Lovelace");
-    type_into(&mut harness, "Customer e-mail", "ada@customer.example");
-    click(&mut harness, "Generate keys");
-    settle(&mut harness);
+    generate_keys_for_ada(&mut harness, "3");
     click(&mut harness, "Licenses");
     settle(&mut harness);
     assert!(harness.query_by_label("3 licenses").is_some(), "the new keys are listed at once");

@@ -191,3 +191,13 @@ pub fn choose(harness: &mut Harness<'_, ConsoleApp>, combo: &str, choice: &str) 
     click(harness, choice);
     harness.run_steps(1);
 }
+
+/// In Key generation: an order of `quantity` keys for Ada Lovelace, generated.
+pub fn generate_keys_for_ada(harness: &mut Harness<'_, ConsoleApp>, quantity: &str) {
+    type_into(harness, "Quantity", quantity);
+    type_into(harness, "First name", "Ada");
+    type_into(harness, "Last name", "Lovelace");
+    type_into(harness, "Customer e-mail", "ada@customer.example");
+    click(harness, "Generate keys");
+    settle(harness);
+}

@@ -2,7 +2,7 @@
 
 use super::{finished, labelled_edit};
 use crate::backend::BackendResult;
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
 use crate::store::{AuditEntry, AuditQuery};
 
@@ -17,28 +17,6 @@ pub struct ActivityView {
 }
 
 impl ActivityView {
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[
-        Topic::Users,
-        Topic::Licenses,
-        Topic::Products,
-        Topic::Contracts,
-        Topic::Staff,
-        Topic::Outbox,
-        Topic::Settings,
-    ];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.shown = None;
-    }
-
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if let Some(entries) = finished(&mut self.loading, desk.status) {
             self.entries = entries;
@@ -81,5 +59,21 @@ impl ActivityView {
                 }
             });
         });
+    }
+}
+
+impl Refresh for ActivityView {
+    const SHOWS: &'static [Topic] = &[
+        Topic::Users,
+        Topic::Licenses,
+        Topic::Products,
+        Topic::Contracts,
+        Topic::Staff,
+        Topic::Outbox,
+        Topic::Settings,
+    ];
+
+    fn refresh(&mut self) {
+        self.shown = None;
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Fetch, Outcome, confirm, finished, labelled_combo, labelled_edit, password_once};
 use crate::backend::{Area, BackendResult, ResellerPools};
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::contract::{ContractId, ContractRights};
@@ -69,23 +69,6 @@ pub struct ContractsView {
 }
 
 impl ContractsView {
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[Topic::Contracts, Topic::Licenses, Topic::Products];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.loading.again();
-        self.products_fetch.again();
-        self.distributors_fetch.again();
-        self.ledger_rows = None;
-    }
-
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         let manages = desk.unavailable(Area::Resellers).is_none();
         self.take_results(desk);
@@ -523,5 +506,16 @@ impl ContractsView {
                 ui.end_row();
             }
         });
+    }
+}
+
+impl Refresh for ContractsView {
+    const SHOWS: &'static [Topic] = &[Topic::Contracts, Topic::Licenses, Topic::Products];
+
+    fn refresh(&mut self) {
+        self.loading.again();
+        self.products_fetch.again();
+        self.distributors_fetch.again();
+        self.ledger_rows = None;
     }
 }

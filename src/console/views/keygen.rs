@@ -3,7 +3,7 @@
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::{Area, BackendResult, ResellerPools};
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::{Progress, Task};
 use crate::console::theme::Tokens;
 use crate::domain::product::{Product, ProductId};
@@ -55,20 +55,6 @@ pub struct KeygenView {
 }
 
 impl KeygenView {
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[Topic::Contracts, Topic::Products];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.loading.again();
-    }
-
     fn pool_left(&self) -> Option<(u32, u32)> {
         let reseller = self.resellers.iter().find(|r| Some(r.reseller.id) == self.order.reseller)?;
         let pool = reseller.pools.iter().find(|p| Some(p.edition) == self.order.edition)?;
@@ -307,5 +293,13 @@ impl KeygenView {
                 }
             }
         }
+    }
+}
+
+impl Refresh for KeygenView {
+    const SHOWS: &'static [Topic] = &[Topic::Contracts, Topic::Products];
+
+    fn refresh(&mut self) {
+        self.loading.again();
     }
 }

@@ -2,7 +2,7 @@
 
 use super::{Fetch, finished};
 use crate::backend::BackendResult;
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::store::{OutboxEntry, OutboxState};
@@ -16,20 +16,6 @@ pub struct OutboxView {
 }
 
 impl OutboxView {
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[Topic::Outbox, Topic::Users, Topic::Licenses, Topic::Contracts, Topic::Settings];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.loading.again();
-    }
-
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if let Some(mut mails) = self.loading.finished(desk.status) {
             mails.reverse();
@@ -88,5 +74,13 @@ impl OutboxView {
                 }
             });
         });
+    }
+}
+
+impl Refresh for OutboxView {
+    const SHOWS: &'static [Topic] = &[Topic::Outbox, Topic::Users, Topic::Licenses, Topic::Contracts, Topic::Settings];
+
+    fn refresh(&mut self) {
+        self.loading.again();
     }
 }

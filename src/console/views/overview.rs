@@ -4,7 +4,7 @@
 use egui_plot::{Bar, BarChart, Plot};
 
 use super::Fetch;
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::navigation::{Command, LicenseFocus, View};
 use crate::console::theme::Tokens;
 use crate::domain::license::{KeyState, LicenseStatus};
@@ -36,21 +36,6 @@ enum Opens {
 }
 
 impl OverviewView {
-    /// Everything the overview counts.
-    const SHOWS: &'static [Topic] =
-        &[Topic::Users, Topic::Licenses, Topic::Products, Topic::Contracts, Topic::Outbox, Topic::Staff];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.loading.again();
-    }
-
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if let Some(overview) = self.loading.finished(desk.status) {
             self.overview = Some(overview);
@@ -229,4 +214,13 @@ fn recent(ui: &mut egui::Ui, overview: &Overview) -> bool {
         }
     });
     ui.button("All activity…").clicked()
+}
+
+impl Refresh for OverviewView {
+    const SHOWS: &'static [Topic] =
+        &[Topic::Users, Topic::Licenses, Topic::Products, Topic::Contracts, Topic::Outbox, Topic::Staff];
+
+    fn refresh(&mut self) {
+        self.loading.again();
+    }
 }

@@ -6,7 +6,7 @@ use rand::rngs::StdRng;
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::generator::{CustomFormat, Generator, GeneratorId, KeyFormat};
@@ -109,20 +109,6 @@ pub struct ProductsView {
 }
 
 impl ProductsView {
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[Topic::Products, Topic::Licenses];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.loading.again();
-    }
-
     fn poll(&mut self, desk: &mut Desk<'_>) {
         if let Some((products, generators)) = self.loading.finished(desk.status) {
             self.products = products;
@@ -349,5 +335,13 @@ impl ProductsView {
                 }
             }
         }
+    }
+}
+
+impl Refresh for ProductsView {
+    const SHOWS: &'static [Topic] = &[Topic::Products, Topic::Licenses];
+
+    fn refresh(&mut self) {
+        self.loading.again();
     }
 }

@@ -4,7 +4,7 @@
 
 use super::{Fetch, Outcome, confirm, finished, labelled_combo, labelled_edit, password_once};
 use crate::backend::{Backend, BackendResult, ResellerPools};
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::distributor::Distributor;
@@ -38,22 +38,6 @@ pub struct StaffView {
 }
 
 impl StaffView {
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[Topic::Staff, Topic::Contracts];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.loading.again();
-        self.distributors_fetch.again();
-        self.resellers_fetch.again();
-    }
-
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         self.take_results(desk);
         self.loading.start(desk, |backend| backend.staff());
@@ -295,5 +279,15 @@ impl StaffView {
         if ui.add_enabled(idle, egui::Button::new("Remove account…")).clicked() {
             self.asking_delete = Some(member.username.clone());
         }
+    }
+}
+
+impl Refresh for StaffView {
+    const SHOWS: &'static [Topic] = &[Topic::Staff, Topic::Contracts];
+
+    fn refresh(&mut self) {
+        self.loading.again();
+        self.distributors_fetch.again();
+        self.resellers_fetch.again();
     }
 }

@@ -5,7 +5,7 @@ use egui_plot::{Line, Plot};
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::domain::product::{Product, ProductId};
@@ -25,20 +25,6 @@ pub struct TelemetryView {
 }
 
 impl TelemetryView {
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[Topic::Products];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.shown = None;
-    }
-
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if let Some(records) = finished(&mut self.loading, desk.status) {
             self.records = records;
@@ -132,5 +118,13 @@ impl TelemetryView {
                 }
             });
         });
+    }
+}
+
+impl Refresh for TelemetryView {
+    const SHOWS: &'static [Topic] = &[Topic::Products];
+
+    fn refresh(&mut self) {
+        self.shown = None;
     }
 }

@@ -8,7 +8,7 @@ use egui_extras::{Column, TableBuilder};
 
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
 use crate::console::navigation::{Command, View};
 use crate::console::theme::Tokens;
@@ -123,25 +123,6 @@ impl LicensesView {
 
     pub fn focus_search(&mut self) {
         self.focus_search = true;
-    }
-
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[Topic::Licenses, Topic::Products, Topic::Users];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.shown = None;
-        self.products.clear();
-        self.products_fetch.again();
-        if let Some(license) = &self.selected {
-            self.load_activations_for = Some(license.id);
-        }
     }
 
     fn fetch(&mut self, desk: &mut Desk<'_>, filters: Filters, offset: u64) {
@@ -405,6 +386,19 @@ impl LicensesView {
             && let Some(shown) = self.shown.clone()
         {
             self.fetch(desk, shown, offset);
+        }
+    }
+}
+
+impl Refresh for LicensesView {
+    const SHOWS: &'static [Topic] = &[Topic::Licenses, Topic::Products, Topic::Users];
+
+    fn refresh(&mut self) {
+        self.shown = None;
+        self.products.clear();
+        self.products_fetch.again();
+        if let Some(license) = &self.selected {
+            self.load_activations_for = Some(license.id);
         }
     }
 }

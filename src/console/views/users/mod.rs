@@ -10,7 +10,7 @@ use egui_extras::{Column, TableBuilder};
 use super::{Fetch, finished};
 
 use crate::backend::BackendResult;
-use crate::console::desk::{Desk, Topic};
+use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
 use crate::console::theme::Tokens;
 use crate::console::window::{FETCH, RowWindow};
@@ -83,26 +83,6 @@ pub struct UsersView {
 impl UsersView {
     pub fn focus_search(&mut self) {
         self.focus_search = true;
-    }
-
-    /// What this view shows, for the changes the app tells it of.
-    const SHOWS: &'static [Topic] = &[Topic::Users, Topic::Licenses];
-
-    /// Something changed: reads again if it is something this view shows.
-    pub fn changed(&mut self, topic: Topic) {
-        if topic.reaches(Self::SHOWS) {
-            self.refresh();
-        }
-    }
-
-    pub fn refresh(&mut self) {
-        self.shown = None;
-        self.distributors.clear();
-        self.distributors_fetch.again();
-        if let Some(id) = self.selected {
-            self.selected = None;
-            self.select(id);
-        }
     }
 
     fn select(&mut self, id: UserId) {
@@ -314,6 +294,20 @@ impl UsersView {
             && let Some(shown) = self.shown.clone()
         {
             self.fetch(desk, shown, offset);
+        }
+    }
+}
+
+impl Refresh for UsersView {
+    const SHOWS: &'static [Topic] = &[Topic::Users, Topic::Licenses];
+
+    fn refresh(&mut self) {
+        self.shown = None;
+        self.distributors.clear();
+        self.distributors_fetch.again();
+        if let Some(id) = self.selected {
+            self.selected = None;
+            self.select(id);
         }
     }
 }
