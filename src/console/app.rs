@@ -57,6 +57,7 @@ pub struct ConsoleApp {
     /// The changes the views' calls made, told to every view.
     changes: Changes,
     feed: ChangeFeed,
+    palette: super::palette::Palette,
     feed_every: std::time::Duration,
     dialogs: Arc<dyn Dialogs>,
 }
@@ -92,6 +93,7 @@ impl ConsoleApp {
             asked: Asked::default(),
             changes: Changes::default(),
             feed: ChangeFeed::default(),
+            palette: super::palette::Palette::default(),
             feed_every: FEED_EVERY,
             dialogs: Arc::new(SystemDialogs),
         })
@@ -113,6 +115,11 @@ impl ConsoleApp {
     pub fn apply(&mut self, command: Command) {
         match command {
             Command::Show(view) => self.prefs.view = view,
+            Command::OpenUser(id) => {
+                self.views.users.open_user(id);
+                self.prefs.view = View::Users;
+            }
+            Command::OpenPalette => self.palette.open(),
             Command::ShowLicenses(focus) => {
                 self.views.licenses.focus(focus);
                 self.prefs.view = View::Licenses;
@@ -128,6 +135,15 @@ impl ConsoleApp {
             }
             Command::OpenProfile(path) => self.open_profile(path),
         }
+    }
+
+    /// Opens the command palette with `query` typed (the screenshot tour).
+    pub(super) fn show_palette(&mut self, query: &str) {
+        self.palette.open_with(query);
+    }
+
+    pub(super) fn show_palette_closed(&mut self) {
+        self.palette.close();
     }
 
     /// Keeps the profiles' secrets here instead of the OS keyring (tests, screenshots).
@@ -337,6 +353,9 @@ impl ConsoleApp {
         for command in Command::from_input(&ctx) {
             self.apply(command);
         }
+        if let Some(command) = self.palette.ui(&ctx, &self.backend, &self.jobs) {
+            self.apply(command);
+        }
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
         egui::Panel::bottom("status_line").show(ui, |ui| self.status_line(ui));
         egui::Panel::left("navigation")
@@ -354,9 +373,6 @@ impl ConsoleApp {
             ui.label(egui::RichText::new(self.backend.label()).strong()).on_hover_text("The active profile");
             self.profile_menu(ui);
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if self.jobs.busy() {
-                    ui.spinner();
-                }
                 let other = if self.prefs.theme == Theme::Dark { Theme::Light } else { Theme::Dark };
                 if ui.button(format!("{} theme", other.label())).on_hover_text("Ctrl+Shift+T").clicked() {
                     self.apply(Command::ToggleTheme);
@@ -387,6 +403,22 @@ impl ConsoleApp {
     }
 
     fn status_line(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            // Right: where the data is, and the backend calls under way.
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.weak(self.backend.label());
+                let running = self.jobs.running();
+                if running > 0 {
+                    ui.separator();
+                    ui.label(format!("{running} call(s) running"));
+                    ui.spinner();
+                }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| self.status_message(ui));
+            });
+        });
+    }
+
+    fn status_message(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| match &self.status {
             Status::Empty => {
                 ui.weak("Ready");

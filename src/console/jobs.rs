@@ -123,7 +123,12 @@ impl Jobs {
 
     /// Whether any call is still running (tests wait for this before they look).
     pub fn busy(&self) -> bool {
-        self.running.load(Ordering::SeqCst) > 0
+        self.running() > 0
+    }
+
+    /// How many backend calls are running now (the status bar).
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
     }
 
     /// The runtime, for the work of a remote backend.

@@ -7,6 +7,7 @@ pub mod dialogs;
 pub mod hints;
 pub mod jobs;
 mod navigation;
+mod palette;
 pub mod prefs;
 pub mod profile;
 pub mod profiles;

@@ -120,6 +120,10 @@ pub enum Command {
     Show(View),
     /// The Licenses view, filtered to what an overview tile counted.
     ShowLicenses(LicenseFocus),
+    /// The Users view with this user's detail open.
+    OpenUser(crate::domain::user::UserId),
+    /// The command palette (Ctrl+K).
+    OpenPalette,
     Refresh,
     FocusSearch,
     ToggleTheme,
@@ -140,6 +144,7 @@ impl Command {
     pub fn shortcuts() -> Vec<(String, String)> {
         let mut all: Vec<(String, String)> =
             View::ALL.iter().map(|v| (v.shortcut(), format!("Go to {}", v.title()))).collect();
+        all.push(("Ctrl+K".into(), "Command palette: a view or a user by typing".into()));
         all.push(("Ctrl+R".into(), "Refresh the view".into()));
         all.push(("Ctrl+F".into(), "Search (Users, Licenses)".into()));
         all.push(("Ctrl+Shift+T".into(), "Dark or light theme".into()));
@@ -153,6 +158,9 @@ impl Command {
                 if input.consume_key(egui::Modifiers::COMMAND, view.key()) {
                     commands.push(Self::Show(view));
                 }
+            }
+            if input.consume_key(egui::Modifiers::COMMAND, egui::Key::K) {
+                commands.push(Self::OpenPalette);
             }
             if input.consume_key(egui::Modifiers::COMMAND, egui::Key::R) {
                 commands.push(Self::Refresh);

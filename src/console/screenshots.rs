@@ -1,17 +1,24 @@
 //! `keydesk --demo --screenshots DIR`: shows each view in turn in the real window, waits
 //! until its data has loaded, saves what the window shows as `DIR/<view>.png`, then opens
-//! a keydesk server profile to show its login prompt (`DIR/login.png`), and closes.
+//! the Overview and Licenses again in the light theme (`DIR/<view>-light.png`), the command
+//! palette searching users (`DIR/palette.png`), then opens a keydesk server profile to show
+//! its login prompt (`DIR/login.png`), and closes.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use super::app::{Command, ConsoleApp, View};
 use super::profiles::Profile;
+use super::theme::Theme;
 
 /// One picture of the tour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Step {
     View(View),
+    /// A view in the light theme.
+    Light(View),
+    /// The command palette with a few letters typed.
+    Palette,
     /// A keydesk server profile opened for the first time: its password prompt. Nothing is
     /// sent anywhere: the prompt comes before any connection.
     Login,
@@ -19,14 +26,21 @@ enum Step {
 
 impl Step {
     fn all() -> impl Iterator<Item = Self> {
-        View::ALL.into_iter().map(Self::View).chain([Self::Login])
+        let light = [View::Overview, View::Licenses].map(Self::Light);
+        View::ALL.into_iter().map(Self::View).chain(light).chain([Self::Palette, Self::Login])
     }
 
-    fn slug(self) -> &'static str {
+    fn slug(self) -> String {
         match self {
-            Self::View(view) => view.slug(),
-            Self::Login => "login",
+            Self::View(view) => view.slug().to_owned(),
+            Self::Light(view) => format!("{}-light", view.slug()),
+            Self::Palette => "palette".to_owned(),
+            Self::Login => "login".to_owned(),
         }
+    }
+
+    fn theme(self) -> Theme {
+        if matches!(self, Self::Light(_)) { Theme::Light } else { Theme::Dark }
     }
 }
 
@@ -69,12 +83,21 @@ impl eframe::App for Tour {
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
         };
+        if self.app.prefs.theme != step.theme() {
+            self.app.apply(Command::ToggleTheme);
+            self.settled = 0;
+        }
         match step {
-            Step::View(view) if self.app.view() != view => {
+            Step::View(view) | Step::Light(view) if self.app.view() != view => {
                 self.app.apply(Command::Show(view));
                 self.settled = 0;
             }
+            Step::Palette if self.settled == 0 && self.shot.is_none() => {
+                self.app.apply(Command::Show(View::Users));
+                self.app.show_palette("ais");
+            }
             Step::Login if !self.app.asking_for_secret() && !self.app.busy() => {
+                self.app.show_palette_closed();
                 let url = "https://keys.example.com".to_owned();
                 self.app.apply(Command::OpenProfile(Profile::Remote { url, username: "mara".into(), ca_file: None }));
                 self.settled = 0;

@@ -17,6 +17,7 @@ macro_rules! on_both {
 mod flows;
 mod live;
 mod overview;
+mod palette;
 mod profiles;
 #[path = "../support/server.rs"]
 mod server;

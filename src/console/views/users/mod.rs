@@ -85,6 +85,14 @@ impl UsersView {
         self.focus_search = true;
     }
 
+    /// Opens this user's detail (from the command palette), the search cleared so the
+    /// table holds them.
+    pub fn open_user(&mut self, id: UserId) {
+        self.username.clear();
+        self.email.clear();
+        self.select(id);
+    }
+
     fn select(&mut self, id: UserId) {
         if self.selected != Some(id) {
             self.selected = Some(id);
