@@ -24,7 +24,7 @@ const HINTS: &[(&str, &str)] = &[
     ("Change seats", "10"),
     ("Keep seats", "5"),
     ("Devices", "laptop-7, office-pc"),
-    ("Owner", "name or e-mail"),
+    ("Search owner", "name or e-mail"),
     ("Made by", "staff, reseller or API key"),
     ("Product name", "FTP Synchronizer Pro"),
     ("Description", "What customers buy"),

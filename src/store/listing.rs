@@ -23,6 +23,30 @@ pub enum UserOrder {
     Created,
 }
 
+/// The column the licenses table is sorted by. Made (the id) is the index's order; the others
+/// sort the matching rows, newest first among equals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum LicenseOrder {
+    #[default]
+    Made,
+    Product,
+    Owner,
+    Status,
+    State,
+}
+
+impl LicenseOrder {
+    fn column(self) -> &'static str {
+        match self {
+            Self::Made => "l.id",
+            Self::Product => "l.product_id",
+            Self::Owner => "l.owner_name COLLATE NOCASE",
+            Self::Status => "l.status",
+            Self::State => "l.key_state",
+        }
+    }
+}
+
 /// Which licenses a window shows. Empty fields do not filter.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Default)]
 #[serde(default)]
@@ -44,6 +68,10 @@ pub struct LicenseQuery {
     /// Only licenses that stop working between now and this instant.
     pub expiring_before: Option<DateTime<Utc>>,
     pub now: Option<DateTime<Utc>>,
+    /// The sort column, and whether it runs from the end (newest, Z, …) first. The default,
+    /// Made descending, is newest first.
+    pub order: LicenseOrder,
+    pub ascending: bool,
 }
 
 /// Which audit entries a window shows.
@@ -161,8 +189,13 @@ impl Db<'_> {
         let mut window_args = args;
         window_args.push(Value::Integer(i64::from(limit)));
         window_args.push(Value::Integer(offset as i64));
+        let direction = if query.ascending { "ASC" } else { "DESC" };
+        let order = match query.order {
+            LicenseOrder::Made => format!("l.id {direction}"),
+            other => format!("{} {direction}, l.id DESC", other.column()),
+        };
         let rows = self.licenses_where(
-            &format!("{conditions} ORDER BY l.id DESC LIMIT ? OFFSET ?"),
+            &format!("{conditions} ORDER BY {order} LIMIT ? OFFSET ?"),
             params_from_iter(window_args.iter()),
         )?;
         Ok((rows, total as u64))

@@ -45,7 +45,7 @@ pub use downloads::Downloadable;
 pub use jobs::Job;
 pub use keys::{KeyFilter, NewKey, SealedKey, StockTerms};
 pub use licenses::{LicenseChange, NewLicense};
-pub use listing::{ActivationRow, AuditQuery, LicenseQuery, UserOrder};
+pub use listing::{ActivationRow, AuditQuery, LicenseOrder, LicenseQuery, UserOrder};
 pub use migrations::{APPLICATION_ID, MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxState};
 pub use products::{GeneratorFields, ProductFields};

@@ -105,7 +105,45 @@ fn an_open_file_dialog_holds_up_no_frame() {
     assert!(!harness.get_by_label("Browse…").accesskit_node().is_disabled());
 }
 
+fn sort_the_licenses_by_owner_and_turn_the_order_round(side: Side) {
+    use keydesk::backend::Backend;
+    use keydesk::domain::reseller::{Edition, KeyOrder};
+    let world = World::on(side);
+    let product = world.product("FTP Synchronizer Professional");
+    world.reseller(product, 100);
+    let shop = world.backend.resellers().expect("resellers")[0].reseller.id;
+    for (first, last) in [("Zoe", "Adams"), ("ada", "Byron"), ("Mia", "Chen")] {
+        let order = KeyOrder {
+            first_name: first.into(),
+            last_name: last.into(),
+            email: format!("{}@customer.example", first.to_lowercase()),
+            quantity: 1,
+            edition: Some(Edition::Professional),
+            test_mode: false,
+        };
+        world.backend.issue_keys(shop, &order).expect("a key");
+    }
+    let mut harness = world.harness();
+    click(&mut harness, "Licenses");
+    settle(&mut harness);
+    let tops = |harness: &egui_kittest::Harness<'_, keydesk::console::ConsoleApp>| -> Vec<f32> {
+        ["ada Byron", "Mia Chen", "Zoe Adams"].map(|owner| harness.get_by_label_contains(owner).rect().min.y).to_vec()
+    };
+    let newest_first = tops(&harness);
+    assert!(newest_first[1] < newest_first[0] && newest_first[2] > newest_first[0], "newest first: {newest_first:?}");
+    click(&mut harness, "Owner");
+    settle(&mut harness);
+    let by_owner = tops(&harness);
+    assert!(by_owner[0] < by_owner[1] && by_owner[1] < by_owner[2], "A to Z, case aside: {by_owner:?}");
+    assert!(harness.query_by_label("Owner ^").is_some(), "the header says how it sorts");
+    click(&mut harness, "Owner ^");
+    settle(&mut harness);
+    let reversed = tops(&harness);
+    assert!(reversed[0] > reversed[1] && reversed[1] > reversed[2], "Z to A: {reversed:?}");
+}
+
 on_both!(
     a_key_generation_shows_in_the_licenses_view_without_a_refresh,
     a_user_registered_elsewhere_shows_within_the_feed_interval,
+    sort_the_licenses_by_owner_and_turn_the_order_round,
 );

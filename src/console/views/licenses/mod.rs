@@ -17,7 +17,7 @@ use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::license::{KeyState, License, LicenseId, LicenseStatus, LicenseType};
 use crate::domain::product::{Product, ProductId};
 use crate::service::console::Window;
-use crate::store::{ActivationRow, LicenseQuery};
+use crate::store::{ActivationRow, LicenseOrder, LicenseQuery};
 
 /// The filters as typed; turned into a query when they change.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -29,6 +29,8 @@ struct Filters {
     owner: String,
     made_by: String,
     expiring_days: u32,
+    order: LicenseOrder,
+    ascending: bool,
 }
 
 impl Filters {
@@ -45,6 +47,8 @@ impl Filters {
             now: None,
             distributor: None,
             contract: None,
+            order: self.order,
+            ascending: self.ascending,
         }
     }
 }
@@ -269,10 +273,10 @@ impl LicensesView {
         });
         // The text filters on a row of their own: no row wraps at 1280×800.
         ui.horizontal(|ui| {
-            labelled_edit(ui, "Owner", &mut self.filters.owner, 160.0)
+            labelled_edit(ui, "Search owner", &mut self.filters.owner, 160.0)
                 .on_hover_text("Part of the owner's name, e-mail or username");
             if std::mem::take(&mut self.focus_search) {
-                ui.memory_mut(|m| m.request_focus(egui::Id::unique("Owner")));
+                ui.memory_mut(|m| m.request_focus(egui::Id::unique("Search owner")));
             }
             labelled_edit(ui, "Made by", &mut self.filters.made_by, 160.0)
                 .on_hover_text("e.g. reseller:2, owner, api-key");
@@ -298,7 +302,9 @@ impl LicensesView {
             }
         });
         if total == 0 && self.fetching.is_none() {
-            let filtered = self.filters != Filters::default();
+            // The sort narrows nothing.
+            let unsorted = Filters { order: LicenseOrder::default(), ascending: false, ..self.filters.clone() };
+            let filtered = unsorted != Filters::default();
             let generates = desk.unavailable(crate::backend::Area::KeyGeneration).is_none();
             ui.vertical_centered(|ui| {
                 ui.add_space(Tokens::GAP * 3.0);
@@ -321,6 +327,8 @@ impl LicensesView {
         let (window, selected) = (&self.window, self.selected.as_ref().map(|l| l.id));
         let mut visible: Option<(u64, u64)> = None;
         let mut clicked: Option<License> = None;
+        let mut sort = None;
+        let (sorted, ascending) = (self.filters.order, self.filters.ascending);
         TableBuilder::new(ui)
             .id_salt("licenses_table")
             .striped(true)
@@ -334,9 +342,29 @@ impl LicensesView {
             .column(Column::initial(60.0))
             .column(Column::remainder())
             .header(Tokens::ROW_HEIGHT, |mut header| {
-                for title in ["License / key", "Product", "Owner", "Status", "State", "Used", "Made by"] {
+                for (title, order) in [
+                    ("License / key", Some(LicenseOrder::Made)),
+                    ("Product", Some(LicenseOrder::Product)),
+                    ("Owner", Some(LicenseOrder::Owner)),
+                    ("Status", Some(LicenseOrder::Status)),
+                    ("State", Some(LicenseOrder::State)),
+                    ("Used", None),
+                    ("Made by", None),
+                ] {
                     header.col(|ui| {
-                        ui.strong(title);
+                        let Some(order) = order else {
+                            ui.strong(title);
+                            return;
+                        };
+                        let arrow = match (sorted == order, ascending) {
+                            (true, true) => " ^",
+                            (true, false) => " v",
+                            _ => "",
+                        };
+                        let hover = if order == LicenseOrder::Made { "Sort by when made" } else { "Sort" };
+                        if ui.button(format!("{title}{arrow}")).on_hover_text(hover).clicked() {
+                            sort = Some(order);
+                        }
                     });
                 }
             })
@@ -376,6 +404,16 @@ impl LicensesView {
                     }
                 });
             });
+        // A second click on the sorted column turns it round; a new column starts from its
+        // beginning (A first), when made from the newest.
+        if let Some(order) = sort {
+            if self.filters.order == order {
+                self.filters.ascending = !self.filters.ascending;
+            } else {
+                self.filters.order = order;
+                self.filters.ascending = order != LicenseOrder::Made;
+            }
+        }
         if let Some(license) = clicked {
             self.reference = license.reference.clone();
             self.load_activations_for = Some(license.id);
