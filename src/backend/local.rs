@@ -105,19 +105,7 @@ impl Backend for LocalBackend {
     }
 
     fn overview(&self, days: u32) -> BackendResult<crate::domain::overview::Overview> {
-        use crate::domain::overview::{Overview, PoolUse};
-        // A reseller's staff have no actor: their overview is their pools.
-        let mut overview = match self.role {
-            Role::Reseller(_) => Overview { days, ..Overview::default() },
-            _ => self.service.overview(&self.actor()?, days)?,
-        };
-        if matches!(self.role, Role::Owner | Role::Reseller(_)) {
-            for (reseller, pools) in self.service.resellers_for(self.role)? {
-                let name = reseller.name.clone();
-                overview.pools.extend(pools.into_iter().map(|pool| PoolUse { reseller: name.clone(), pool }));
-            }
-        }
-        Ok(overview)
+        Ok(self.service.overview_for(self.role, days)?)
     }
 
     fn distributors(&self) -> BackendResult<Vec<Distributor>> {

@@ -49,7 +49,7 @@ impl From<ServiceError> for BackendError {
     fn from(error: ServiceError) -> Self {
         match error {
             // The operator can act on these: say what happened instead of "could not complete".
-            ServiceError::Store(store) if store.is_unwritable() => Self::Refused(sentence(&store.to_string())),
+            ref unwritable if unwritable.is_unwritable() => Self::Refused(sentence(&unwritable.to_string())),
             ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => {
                 Self::Failed(error.to_string())
             }

@@ -142,7 +142,7 @@ impl ConsoleApp {
         self.palette.open_with(query);
     }
 
-    pub(super) fn show_palette_closed(&mut self) {
+    pub(super) fn close_palette(&mut self) {
         self.palette.close();
     }
 

@@ -57,9 +57,14 @@ impl Changes {
 
     /// What changed since the last call, each topic once.
     pub(super) fn take(&self) -> Vec<Topic> {
-        let mut taken = std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner));
-        taken.dedup();
-        taken
+        let taken = std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut once = Vec::with_capacity(taken.len());
+        for topic in taken {
+            if !once.contains(&topic) {
+                once.push(topic);
+            }
+        }
+        once
     }
 }
 

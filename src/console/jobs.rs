@@ -77,16 +77,7 @@ impl Jobs {
 
     /// Runs `call` off the UI thread.
     pub fn run<T: Send + 'static>(&self, ctx: &egui::Context, call: impl FnOnce() -> T + Send + 'static) -> Task<T> {
-        let slot = Arc::new(Mutex::new(None));
-        let (result, ctx, running) = (slot.clone(), ctx.clone(), self.running.clone());
-        running.fetch_add(1, Ordering::SeqCst);
-        self.runtime.spawn_blocking(move || {
-            let value = call();
-            *result.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
-            running.fetch_sub(1, Ordering::SeqCst);
-            ctx.request_repaint();
-        });
-        Task { slot }
+        self.spawn(ctx, call, Some(self.running.clone()))
     }
 
     /// Runs `call` off the UI thread without counting it in [`Jobs::busy`]: the console's own
@@ -96,10 +87,27 @@ impl Jobs {
         ctx: &egui::Context,
         call: impl FnOnce() -> T + Send + 'static,
     ) -> Task<T> {
+        self.spawn(ctx, call, None)
+    }
+
+    /// Runs `call` on the blocking pool, counted in `running` when given: the count drops
+    /// only once the result is in its task, so `busy` never reads false before it is.
+    fn spawn<T: Send + 'static>(
+        &self,
+        ctx: &egui::Context,
+        call: impl FnOnce() -> T + Send + 'static,
+        running: Option<Arc<AtomicUsize>>,
+    ) -> Task<T> {
         let (task, answer) = Task::pending();
         let ctx = ctx.clone();
+        if let Some(running) = &running {
+            running.fetch_add(1, Ordering::SeqCst);
+        }
         self.runtime.spawn_blocking(move || {
             answer.fill(call());
+            if let Some(running) = running {
+                running.fetch_sub(1, Ordering::SeqCst);
+            }
             ctx.request_repaint();
         });
         task

@@ -97,7 +97,7 @@ impl eframe::App for Tour {
                 self.app.show_palette("ais");
             }
             Step::Login if !self.app.asking_for_secret() && !self.app.busy() => {
-                self.app.show_palette_closed();
+                self.app.close_palette();
                 let url = "https://keys.example.com".to_owned();
                 self.app.apply(Command::OpenProfile(Profile::Remote { url, username: "mara".into(), ca_file: None }));
                 self.settled = 0;

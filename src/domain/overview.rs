@@ -88,10 +88,14 @@ pub struct PoolUse {
 /// The longest window the overview's series may cover.
 pub const MAX_OVERVIEW_DAYS: u32 = 366;
 
+/// The window an overview covers when `days` are asked for: 1 to [`MAX_OVERVIEW_DAYS`].
+pub fn window(days: u32) -> u32 {
+    days.clamp(1, MAX_OVERVIEW_DAYS)
+}
+
 /// `counts` (day, count) spread over every day of the `days` up to `today`, zeros included.
 pub fn every_day(today: NaiveDate, days: u32, counts: &[(NaiveDate, u64)]) -> Vec<DayCount> {
-    let days = days.clamp(1, MAX_OVERVIEW_DAYS);
-    (0..days)
+    (0..window(days))
         .rev()
         .filter_map(|back| today.checked_sub_days(chrono::Days::new(u64::from(back))))
         .map(|day| DayCount { day, count: counts.iter().filter(|(d, _)| *d == day).map(|(_, n)| n).sum() })

@@ -196,7 +196,7 @@ fn refusal(error: ServiceError) -> Answer {
 /// keydesk itself failed: unavailable while the database takes no writes (a full or
 /// read-only disk, which passes), else an internal failure.
 pub fn failure(error: &ServiceError) -> Answer {
-    if matches!(error, ServiceError::Store(store) if store.is_unwritable()) {
+    if error.is_unwritable() {
         tracing::error!(%error, "keygen request refused: the database takes no writes");
         Answer::Unavailable
     } else {

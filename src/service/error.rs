@@ -190,6 +190,14 @@ pub enum ServiceError {
     TaskFailed,
 }
 
+impl ServiceError {
+    /// The database takes no writes now (a full or read-only disk): each face answers
+    /// "unavailable, try later" instead of an internal failure.
+    pub fn is_unwritable(&self) -> bool {
+        matches!(self, Self::Store(store) if store.is_unwritable())
+    }
+}
+
 impl From<TooMany> for ServiceError {
     fn from(error: TooMany) -> Self {
         Self::TooMany(error.most)

@@ -3,20 +3,37 @@
 use chrono::Duration;
 
 use super::{Actor, Service, ServiceError};
-use crate::domain::overview::{Overview, RecentChange, every_day};
+use crate::domain::overview::{Overview, PoolUse, RecentChange, every_day, window};
+use crate::domain::staff::Role;
 use crate::store::{AuditQuery, LicenseQuery};
 
 /// How many of the newest changes the overview lists.
 pub const RECENT_CHANGES: u32 = 8;
 
 impl Service {
+    /// The overview a staff role sees: the owner everything with every pool, a distributor's
+    /// staff their own users and licenses, a reseller's staff (who have no actor) their pools.
+    pub fn overview_for(&self, role: Role, days: u32) -> Result<Overview, ServiceError> {
+        let mut overview = match role {
+            Role::Reseller(_) => Overview { days: window(days), ..Overview::default() },
+            _ => self.overview(&role.actor()?, days)?,
+        };
+        if matches!(role, Role::Owner | Role::Reseller(_)) {
+            for (reseller, pools) in self.resellers_for(role)? {
+                let name = reseller.name;
+                overview.pools.extend(pools.into_iter().map(|pool| PoolUse { reseller: name.clone(), pool }));
+            }
+        }
+        Ok(overview)
+    }
+
     /// Counts, the activations per day over the last `days`, and, for the owner, the mail
     /// queue, telemetry red flags and the newest changes. A distributor sees its own users
     /// and licenses only. Pools are added by the caller, which knows the staff role.
     pub fn overview(&self, actor: &Actor, days: u32) -> Result<Overview, ServiceError> {
         let scope = self.console_scope(actor)?;
         let now = self.now();
-        let window = crate::domain::overview::MAX_OVERVIEW_DAYS.min(days.max(1));
+        let window = window(days);
         let since =
             (now - Duration::days(i64::from(window) - 1)).date_naive().and_hms_opt(0, 0, 0).map(|d| d.and_utc());
         let since = since.unwrap_or(now);

@@ -73,15 +73,22 @@ fn keys_of(service: &Service, product: keydesk::domain::product::ProductId) -> u
     service.licenses_window(&Actor::Owner, &query, 0, 1).expect("count").total
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_full_disk_refuses_a_write_whole_and_the_server_goes_on() {
-    let Some(disk) = SmallDisk::mount(48 * 1024) else { return };
+/// A database on `disk` with one product that has a generator.
+fn service_with_a_product(disk: &SmallDisk) -> (Service, keydesk::domain::product::ProductId) {
     let store = Store::open(&disk.path("keydesk.sqlite"), &DataKey::generate()).expect("store");
     let service = Service::new(Arc::new(store), Arc::new(SystemClock));
     let owner = &Actor::Owner;
     let product = service.create_product(owner, &ProductFields::named("Full Disk Pro", "")).expect("product").id;
     let charset = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     service.create_generator(owner, &GeneratorFields::chunks(product, charset, 5, 5)).expect("generator");
+    (service, product)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_full_disk_refuses_a_write_whole_and_the_server_goes_on() {
+    let Some(disk) = SmallDisk::mount(48 * 1024) else { return };
+    let (service, product) = service_with_a_product(&disk);
+    let owner = &Actor::Owner;
     service.add_staff(owner, "mara", "mara's long password", Role::Owner).expect("staff");
     let (_, api_key) = service.create_api_key(owner, "disk", Capabilities::All, &[]).expect("api key");
     let (base, _stop) = super::server::start(&service).await;
@@ -159,13 +166,8 @@ fn a_read_only_database_is_refused_at_start_with_a_clear_message() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_full_disk_answers_a_reseller_order_unavailable_and_spends_nothing_of_the_pool() {
     let Some(disk) = SmallDisk::mount(48 * 1024) else { return };
-    let store = Store::open(&disk.path("keydesk.sqlite"), &DataKey::generate()).expect("store");
-    let service = Service::new(Arc::new(store), Arc::new(SystemClock));
+    let (service, product) = service_with_a_product(&disk);
     let owner = &Actor::Owner;
-    let product = service.create_product(owner, &ProductFields::named("Full Disk Pro", "")).expect("product").id;
-    service
-        .create_generator(owner, &GeneratorFields::chunks(product, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789", 5, 5))
-        .expect("generator");
     let shop = service
         .add_reseller(owner, "shop@reseller.example", "Shop", "the shop's long password", None)
         .expect("shop")

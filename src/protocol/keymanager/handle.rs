@@ -51,8 +51,7 @@ impl Internal {
 
 impl From<ServiceError> for Internal {
     fn from(error: ServiceError) -> Self {
-        let unwritable = matches!(&error, ServiceError::Store(store) if store.is_unwritable());
-        Self { detail: error.to_string(), unwritable }
+        Self { detail: error.to_string(), unwritable: error.is_unwritable() }
     }
 }
 
