@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use super::{Backend, BackendError, BackendResult, LicenseAction, NewLicenseOrder, ResellerPools, UserAction};
+use crate::domain::bulk::{BatchId, BulkBatch, BulkChange, BulkPreview, UndoReport};
 use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
@@ -199,6 +200,30 @@ impl Backend for LocalBackend {
         };
         let owner = order.owner.as_deref().map(str::trim).filter(|o| !o.is_empty());
         Ok(self.service.create_license(&self.actor()?, order.distributor, owner, &terms)?)
+    }
+
+    fn bulk_preview(&self, selection: &LicenseQuery, change: BulkChange) -> BackendResult<BulkPreview> {
+        Ok(self.service.bulk_preview(&self.actor()?, selection, change)?)
+    }
+
+    fn bulk_start(&self, selection: &LicenseQuery, change: BulkChange, previewed: u64) -> BackendResult<BulkBatch> {
+        Ok(self.service.bulk_start(&self.actor()?, selection, change, previewed)?)
+    }
+
+    fn bulk_step(&self, batch: BatchId) -> BackendResult<BulkBatch> {
+        Ok(self.service.bulk_step(&self.actor()?, batch)?)
+    }
+
+    fn bulk_stop(&self, batch: BatchId) -> BackendResult<BulkBatch> {
+        Ok(self.service.bulk_stop(&self.actor()?, batch)?)
+    }
+
+    fn bulk_last(&self) -> BackendResult<Option<BulkBatch>> {
+        Ok(self.service.bulk_last(&self.actor()?)?)
+    }
+
+    fn bulk_undo(&self, batch: BatchId) -> BackendResult<UndoReport> {
+        Ok(self.service.bulk_undo(&self.actor()?, batch)?)
     }
 
     fn export_licenses(&self, query: &LicenseQuery) -> BackendResult<Vec<License>> {

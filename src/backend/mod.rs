@@ -7,6 +7,7 @@ mod local;
 
 pub use local::LocalBackend;
 
+use crate::domain::bulk::{BatchId, BulkBatch, BulkChange, BulkPreview, UndoReport};
 use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
@@ -78,6 +79,11 @@ fn sentence(text: &str) -> String {
 }
 
 pub type BackendResult<T> = Result<T, BackendError>;
+
+/// A peer's own protocol has no bulk changes.
+fn no_bulk() -> BackendError {
+    BackendError::Refused("This backend makes no bulk changes.".into())
+}
 
 /// What can be done to a user from the Users view.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -245,6 +251,55 @@ pub trait Backend: Send + Sync {
     fn license_action(&self, number: &str, action: &LicenseAction) -> BackendResult<()>;
     /// Every license matching `query` (for a CSV export).
     fn export_licenses(&self, query: &LicenseQuery) -> BackendResult<Vec<License>>;
+    /// What `change` would do to the licenses `selection` matches; nothing is written.
+    fn bulk_preview(&self, selection: &LicenseQuery, change: BulkChange) -> BackendResult<BulkPreview> {
+        let _ = (selection, change);
+        Err(no_bulk())
+    }
+    /// Starts a bulk change over `selection`, refused when it no longer holds the `previewed`
+    /// number of licenses; [`Backend::bulk_step`] applies it.
+    fn bulk_start(&self, selection: &LicenseQuery, change: BulkChange, previewed: u64) -> BackendResult<BulkBatch> {
+        let _ = (selection, change, previewed);
+        Err(no_bulk())
+    }
+    /// Changes the batch's next licenses (one transaction); the batch as it stands after.
+    fn bulk_step(&self, batch: BatchId) -> BackendResult<BulkBatch> {
+        let _ = batch;
+        Err(no_bulk())
+    }
+    /// Ends a batch early; what it changed stays and can be undone.
+    fn bulk_stop(&self, batch: BatchId) -> BackendResult<BulkBatch> {
+        let _ = batch;
+        Err(no_bulk())
+    }
+    /// The newest bulk change of this profile's account (the one Undo reverses).
+    fn bulk_last(&self) -> BackendResult<Option<BulkBatch>> {
+        Ok(None)
+    }
+    /// Puts back what the last bulk change altered, where nobody has changed it since.
+    fn bulk_undo(&self, batch: BatchId) -> BackendResult<UndoReport> {
+        let _ = batch;
+        Err(no_bulk())
+    }
+    /// A bulk change from start to finish, step by step; `progress` sees the batch after each
+    /// step and returns false to stop (what was changed stays, and can be undone).
+    fn bulk_apply(
+        &self,
+        selection: &LicenseQuery,
+        change: BulkChange,
+        previewed: u64,
+        progress: &mut dyn FnMut(&BulkBatch) -> bool,
+    ) -> BackendResult<BulkBatch> {
+        let mut batch = self.bulk_start(selection, change, previewed)?;
+        while !batch.finished {
+            batch = self.bulk_step(batch.id)?;
+            if !batch.finished && !progress(&batch) {
+                return self.bulk_stop(batch.id);
+            }
+        }
+        progress(&batch);
+        Ok(batch)
+    }
     /// Stores keys of a product as available stock; returns (created, duplicates).
     fn import_keys(&self, product: ProductId, keys: &[String]) -> BackendResult<(u32, u32)>;
 

@@ -14,6 +14,7 @@ use super::console::{ClientOptions, ConsoleClient, ConsoleClientError, Retry};
 use crate::backend::{
     Area, Backend, BackendError, BackendResult, LicenseAction, NewLicenseOrder, ResellerPools, UserAction,
 };
+use crate::domain::bulk::{BatchId, BulkBatch, BulkChange, BulkPreview, UndoReport};
 use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::generator::Generator;
@@ -28,8 +29,8 @@ use crate::domain::telemetry::TelemetryRecord;
 use crate::domain::user::Registration;
 use crate::domain::user::{User, UserId};
 use crate::protocol::console::wire::{
-    Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest, LicensesWindow, NewUser,
-    STOCK_PER_REQUEST, SmtpRelay, StaffView, UserImport, UserSearch, UsersWindow,
+    BulkAsk, BulkStart, Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest,
+    LicensesWindow, NewUser, STOCK_PER_REQUEST, SmtpRelay, StaffView, UserImport, UserSearch, UsersWindow,
 };
 use crate::service::console::{UserOverview, Window};
 use crate::service::import::{ImportReport, UserRecord};
@@ -217,6 +218,30 @@ impl Backend for RemoteBackend {
 
     fn license_action(&self, number: &str, action: &LicenseAction) -> BackendResult<()> {
         self.post("licenses/actions", &LicenseActionRequest { number: number.to_owned(), action: action.clone() })
+    }
+
+    fn bulk_preview(&self, selection: &LicenseQuery, change: BulkChange) -> BackendResult<BulkPreview> {
+        self.query("licenses/bulk/preview", &BulkAsk { selection: selection.clone(), change })
+    }
+
+    fn bulk_start(&self, selection: &LicenseQuery, change: BulkChange, previewed: u64) -> BackendResult<BulkBatch> {
+        self.post("licenses/bulk", &BulkStart { selection: selection.clone(), change, previewed })
+    }
+
+    fn bulk_step(&self, batch: BatchId) -> BackendResult<BulkBatch> {
+        self.send(Method::POST, &format!("licenses/bulk/{}/step", batch.0), None::<&()>)
+    }
+
+    fn bulk_stop(&self, batch: BatchId) -> BackendResult<BulkBatch> {
+        self.send(Method::POST, &format!("licenses/bulk/{}/stop", batch.0), None::<&()>)
+    }
+
+    fn bulk_last(&self) -> BackendResult<Option<BulkBatch>> {
+        self.get("licenses/bulk/last")
+    }
+
+    fn bulk_undo(&self, batch: BatchId) -> BackendResult<UndoReport> {
+        self.send(Method::POST, &format!("licenses/bulk/{}/undo", batch.0), None::<&()>)
     }
 
     fn export_licenses(&self, query: &LicenseQuery) -> BackendResult<Vec<License>> {

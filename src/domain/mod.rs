@@ -1,5 +1,6 @@
 //! The vocabulary of keydesk and the pure rules on it. No SQL, no HTTP, no UI.
 
+pub mod bulk;
 pub mod contract;
 pub mod date;
 pub mod distributor;
@@ -14,6 +15,7 @@ pub mod product;
 pub mod reseller;
 pub mod secret;
 pub mod staff;
+pub mod tables;
 pub mod telemetry;
 pub mod user;
 pub mod validation;

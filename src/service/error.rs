@@ -180,6 +180,9 @@ pub enum ServiceError {
     /// More than one call may ask for (domain::limits); nothing was done.
     #[error("one call may ask for at most {0}")]
     TooMany(u64),
+    /// A bulk change refused before anything was written (domain::bulk).
+    #[error("{0}")]
+    Bulk(#[from] crate::domain::bulk::BulkRefusal),
     #[error("incorrect data: {0:?}")]
     Invalid(FieldErrors),
     #[error("internal error: {0}")]

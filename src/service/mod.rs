@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod apikeys;
+pub mod bulk;
 pub mod clock;
 pub mod console;
 pub mod contracts;

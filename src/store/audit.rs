@@ -4,17 +4,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::params;
 
 use super::{Db, StoreError, to_millis};
-
-/// One recorded change.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: DateTime<Utc>,
-    pub actor: String,
-    pub action: String,
-    pub subject: String,
-    pub detail: String,
-}
+use crate::domain::tables::AuditEntry;
 
 impl Db<'_> {
     pub fn record_audit(

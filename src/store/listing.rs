@@ -2,38 +2,15 @@
 //! sorted and filtered, read a window at a time so that a table of a million rows only
 //! ever loads what is on screen.
 
-use chrono::{DateTime, Utc};
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
 use super::users::{SELECT_USER, from_row as user_row};
-use super::{AuditEntry, Db, StoreError, from_millis, to_millis};
-use crate::domain::contract::ContractId;
+use super::{Db, StoreError, from_millis, to_millis};
 use crate::domain::distributor::DistributorId;
-use crate::domain::license::{KeyState, License, LicenseStatus, LicenseType};
-use crate::domain::product::ProductId;
+use crate::domain::license::License;
+use crate::domain::tables::{ActivationRow, AuditEntry, AuditQuery, LicenseOrder, LicenseQuery, UserOrder};
 use crate::domain::user::User;
-
-/// The column the users table is sorted by; each is backed by an index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum UserOrder {
-    #[default]
-    Username,
-    Email,
-    Created,
-}
-
-/// The column the licenses table is sorted by. Made (the id) is the index's order; the others
-/// sort the matching rows, newest first among equals.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum LicenseOrder {
-    #[default]
-    Made,
-    Product,
-    Owner,
-    Status,
-    State,
-}
 
 impl LicenseOrder {
     fn column(self) -> &'static str {
@@ -47,49 +24,13 @@ impl LicenseOrder {
     }
 }
 
-/// Which licenses a window shows. Empty fields do not filter.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-#[serde(default)]
-pub struct LicenseQuery {
-    /// Only this distributor's licenses. Set by the service from the actor, never taken from a
-    /// client (so not on the wire).
-    #[serde(skip)]
-    pub distributor: Option<DistributorId>,
-    pub product: Option<ProductId>,
-    /// Only the keys drawn from this contract (a reseller's pool: its ledger).
-    pub contract: Option<ContractId>,
-    pub license_type: Option<LicenseType>,
-    pub status: Option<LicenseStatus>,
-    pub key_state: Option<KeyState>,
-    /// A substring of the owner's name, e-mail or username.
-    pub owner: String,
-    /// A substring of who made the license (`reseller:2`, `owner`, …).
-    pub made_by: String,
-    /// Only licenses that stop working between now and this instant.
-    pub expiring_before: Option<DateTime<Utc>>,
-    pub now: Option<DateTime<Utc>>,
-    /// The sort column, and whether it runs from the end (newest, Z, …) first. The default,
-    /// Made descending, is newest first.
-    pub order: LicenseOrder,
-    pub ascending: bool,
-}
-
-/// Which audit entries a window shows.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-#[serde(default)]
-pub struct AuditQuery {
-    pub who: String,
-    pub what: String,
-    pub since: Option<DateTime<Utc>>,
-}
-
 fn like(text: &str) -> Value {
     let escaped = text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
     Value::Text(format!("%{escaped}%"))
 }
 
 impl LicenseQuery {
-    fn conditions(&self) -> (String, Vec<Value>) {
+    pub(super) fn conditions(&self) -> (String, Vec<Value>) {
         let mut conditions = vec!["l.status != 2".to_owned()];
         let mut args = Vec::new();
         if let Some(distributor) = self.distributor {
@@ -103,6 +44,11 @@ impl LicenseQuery {
         if let Some(contract) = self.contract {
             conditions.push("l.contract_id = ?".into());
             args.push(Value::Integer(contract.0));
+        }
+        if !self.picked.is_empty() {
+            conditions.push("l.id IN (SELECT value FROM json_each(?))".into());
+            let ids: Vec<String> = self.picked.iter().map(|id| id.0.to_string()).collect();
+            args.push(Value::Text(format!("[{}]", ids.join(","))));
         }
         if let Some(license_type) = self.license_type {
             conditions.push("l.license_type = ?".into());
@@ -237,14 +183,6 @@ impl Db<'_> {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-}
-
-/// One activation of a license: the identifier (or device) holding a seat, and since when.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct ActivationRow {
-    pub identifier: String,
-    pub device: Option<String>,
-    pub created_at: DateTime<Utc>,
 }
 
 impl Db<'_> {

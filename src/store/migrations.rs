@@ -6,7 +6,8 @@
 pub const APPLICATION_ID: i64 = 0x4B44_4B31;
 
 /// Each entry runs once, in order, inside one transaction with its version bump.
-pub const MIGRATIONS: &[&str] = &[V1_REGISTRATION, V2_KEY_MANAGER, V3_KEY_TAG, V4_RESELLERS, V5_STAFF, V6_ACCESS];
+pub const MIGRATIONS: &[&str] =
+    &[V1_REGISTRATION, V2_KEY_MANAGER, V3_KEY_TAG, V4_RESELLERS, V5_STAFF, V6_ACCESS, V7_BULK];
 
 /// The SQL function V3 computes tags with: the first 64 bits of a lookup hash, as
 /// [`super::seal::tag_of`] does. Registered on the connection that migrates.
@@ -460,4 +461,38 @@ ALTER TABLE resellers ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN activation_code_sealed BLOB;
 -- The products an API key may touch, as comma-separated ids; empty: every product.
 ALTER TABLE api_keys ADD COLUMN products TEXT NOT NULL DEFAULT '';
+"#;
+
+const V7_BULK: &str = r#"
+-- A change made to many licenses at once, applied in steps: what it does and to which
+-- licenses (JSON of domain::bulk::BulkChange and domain::tables::LicenseQuery), the highest
+-- license id it covers, and how far it got.
+CREATE TABLE bulk_batches (
+    id         INTEGER PRIMARY KEY,
+    actor      TEXT NOT NULL,
+    change     TEXT NOT NULL,
+    selection  TEXT NOT NULL,
+    selected   INTEGER NOT NULL,
+    last_id    INTEGER NOT NULL,
+    cursor     INTEGER NOT NULL DEFAULT 0,
+    looked_at  INTEGER NOT NULL DEFAULT 0,
+    changed    INTEGER NOT NULL DEFAULT 0,
+    finished   INTEGER NOT NULL DEFAULT 0,
+    undone_at  INTEGER,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX bulk_batches_by_actor ON bulk_batches(actor, id);
+-- The terms each changed license had before, and the updated_at the batch wrote: an undo
+-- puts back only the licenses nobody has changed since.
+CREATE TABLE bulk_before (
+    batch_id      INTEGER NOT NULL REFERENCES bulk_batches(id) ON DELETE CASCADE,
+    license_id    INTEGER NOT NULL,
+    valid_until   TEXT,
+    validity_days INTEGER NOT NULL,
+    seat_limit    INTEGER NOT NULL,
+    status        INTEGER NOT NULL,
+    key_state     TEXT NOT NULL,
+    stamp         INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, license_id)
+) STRICT, WITHOUT ROWID;
 "#;

@@ -7,6 +7,7 @@
 
 mod apikeys;
 mod audit;
+mod bulk;
 mod contracts;
 mod devices;
 mod distributors;
@@ -38,14 +39,14 @@ use rusqlite::config::DbConfig;
 use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
+pub use crate::domain::tables::{ActivationRow, AuditEntry, AuditQuery, LicenseOrder, LicenseQuery, UserOrder};
 pub use apikeys::{ApiKeyRecord, BlockKind};
-pub use audit::AuditEntry;
+pub use bulk::{BulkRow, NewBatch, StoredBatch};
 pub use distributors::{DistributorUpdate, NewDistributor};
 pub use downloads::Downloadable;
 pub use jobs::Job;
 pub use keys::{KeyFilter, NewKey, SealedKey, StockTerms};
 pub use licenses::{LicenseChange, NewLicense};
-pub use listing::{ActivationRow, AuditQuery, LicenseOrder, LicenseQuery, UserOrder};
 pub use migrations::{APPLICATION_ID, MIGRATIONS};
 pub use outbox::{OutboxEntry, OutboxState};
 pub use products::{GeneratorFields, ProductFields};

@@ -40,6 +40,7 @@ pub struct Fixture {
     pub backend: Box<dyn Backend>,
     pub service: Service,
     pub acme: DistributorId,
+    pub clock: Arc<ManualClock>,
     _serving: Option<Serving>,
     _dir: TempDir,
 }
@@ -48,8 +49,9 @@ impl Fixture {
     pub fn new(side: Side) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 10, 0, 0).single().expect("time")));
-        let local = LocalBackend::open_with_clock(&dir.path().join("suite.sqlite"), &DataKey::generate(), clock)
-            .expect("backend");
+        let local =
+            LocalBackend::open_with_clock(&dir.path().join("suite.sqlite"), &DataKey::generate(), clock.clone())
+                .expect("backend");
         let service = local.service().clone();
         let code = DistributorCode::parse("ACME").expect("code");
         let (acme, _) = service
@@ -66,7 +68,7 @@ impl Fixture {
                 (Box::new(backend), Some(Serving { _stop: stop, _runtime: runtime }))
             }
         };
-        Fixture { backend, service, acme: acme.id, _serving: serving, _dir: dir }
+        Fixture { backend, service, acme: acme.id, clock, _serving: serving, _dir: dir }
     }
 }
 
@@ -92,4 +94,5 @@ on_both!(
     staff_accounts_are_added_reset_switched_off_and_the_last_owner_kept,
     mail_relay_activity_and_telemetry,
     refusals_read_the_same_on_both_sides,
+    bulk_changes_are_previewed_applied_and_undone,
 );

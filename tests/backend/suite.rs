@@ -296,3 +296,56 @@ pub fn refusals_read_the_same_on_both_sides(f: &Fixture) {
     let stranger = b.create_license(&NewLicenseOrder { distributor: f.acme, ..order(Some("nobody-here"), 1) });
     assert!(matches!(stranger, Err(BackendError::Refused(_))), "{stranger:?}");
 }
+
+/// A staged bulk change: the preview counts and groups, apply goes step by step, a change
+/// made since the preview is caught, and undo puts back what nobody touched since.
+pub fn bulk_changes_are_previewed_applied_and_undone(f: &Fixture) {
+    use keydesk::domain::bulk::{BulkChange, BulkRefusal, ShiftUnit};
+    let b = &f.backend;
+    let monthly = |reference: &str| NewLicenseOrder {
+        distributor: f.acme,
+        license_type: LicenseType::Monthly,
+        reference: reference.into(),
+        ..order(None, 2)
+    };
+    let first = b.create_license(&monthly("M-1")).expect("monthly");
+    let second = b.create_license(&monthly("M-2")).expect("monthly");
+    b.create_license(&monthly("M-3")).expect("not picked");
+    let permanent = b.create_license(&NewLicenseOrder { distributor: f.acme, ..order(None, 1) }).expect("permanent");
+    let picked = LicenseQuery { picked: vec![first.id, second.id, permanent.id], ..LicenseQuery::default() };
+    let six = BulkChange::Extend { amount: 6, unit: ShiftUnit::Months };
+    let preview = b.bulk_preview(&picked, six).expect("preview");
+    let lines: Vec<String> = preview.lines.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        lines,
+        ["2 licenses: valid until 2026-07-01 → valid until 2027-01-01", "1 license: no end date, left as they are"]
+    );
+    assert_eq!((preview.selected, preview.changing), (3, 2));
+    // The count is the preview's: a selection that changed since is refused, nothing written.
+    let stale = b.bulk_apply(&picked, six, 4, &mut |_| true);
+    let changed = BulkRefusal::SelectionChanged { previewed: 4, now: 3 }.to_string();
+    assert!(matches!(&stale, Err(BackendError::Refused(m)) if m.to_lowercase().contains(&changed)), "{stale:?}");
+    let mut steps = 0;
+    let batch = b.bulk_apply(&picked, six, 3, &mut |_| {
+        steps += 1;
+        true
+    });
+    let batch = batch.expect("applied");
+    assert!(steps >= 1 && batch.finished, "progress is told: {steps}");
+    assert_eq!((batch.selected, batch.changed), (3, 2));
+    let stored = |id| f.service.store().read(|db| db.license(id)).expect("read").expect("license");
+    assert_eq!(stored(first.id).valid_until.map(|d| d.to_string()).as_deref(), Some("2027-01-01"));
+    assert_eq!(b.bulk_last().expect("last"), Some(batch.clone()), "the last batch is the one to undo");
+    // One of the two is changed again before the undo: its newer terms stay.
+    f.clock.advance(chrono::Duration::seconds(5));
+    b.license_action(&second.number, &LicenseAction::Deactivate).expect("deactivate");
+    let undone = b.bulk_undo(batch.id).expect("undo");
+    assert_eq!((undone.restored, undone.kept), (1, 1));
+    assert_eq!(stored(first.id).valid_until.map(|d| d.to_string()).as_deref(), Some("2026-07-01"));
+    assert_eq!(stored(second.id).valid_until.map(|d| d.to_string()).as_deref(), Some("2027-01-01"));
+    let again = b.bulk_undo(batch.id);
+    assert!(matches!(&again, Err(BackendError::Refused(m)) if m.contains("undone already")), "{again:?}");
+    let audit = b.activity(&AuditQuery { what: "bulk".into(), ..AuditQuery::default() }).expect("audit");
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["licenses.bulk-undo", "licenses.bulk"], "both are in the audit log");
+}

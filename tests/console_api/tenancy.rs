@@ -42,6 +42,11 @@ fn endpoints(ids: &Ids) -> Vec<(Method, String, Option<Value>)> {
         send(Method::POST, "licenses/window".into(), json!({"limit": 10})),
         send(Method::POST, "licenses/export".into(), json!({})),
         get(format!("licenses/{license}/activations")),
+        send(Method::POST, "licenses/bulk/preview".into(), json!({"selection": {}, "change": "Deactivate"})),
+        send(Method::POST, "licenses/bulk".into(), json!({"change": "Deactivate", "previewed": 999})),
+        get("licenses/bulk/last".into()),
+        (Method::POST, "licenses/bulk/1/step".into(), None),
+        (Method::POST, "licenses/bulk/1/undo".into(), None),
         send(
             Method::POST,
             "licenses".into(),
@@ -216,6 +221,13 @@ async fn distributor_staff_see_their_own_users_and_licenses_only() {
     assert_eq!(licenses["total"], 0, "ACME's license is not BETA's");
     let activations = call(&bea, &Method::GET, &format!("licenses/{}/activations", ids.license), &None).await;
     assert!(matches!(activations, Err(ConsoleClientError::Refused(_))), "{activations:?}");
+    // A bulk change reaches the distributor's own licenses only: ACME's is not in any selection.
+    let everything = json!({"selection": {}, "change": "Deactivate"});
+    let preview = call(&bea, &Method::POST, "licenses/bulk/preview", &Some(everything)).await.expect("preview");
+    assert_eq!(preview["selected"], 0, "{preview}");
+    let picked = json!({"selection": {"picked": [ids.license]}, "change": "Deactivate", "previewed": 1});
+    let start = call(&bea, &Method::POST, "licenses/bulk", &Some(picked)).await;
+    assert!(matches!(&start, Err(ConsoleClientError::Refused(m)) if m.contains("Nothing is selected")), "{start:?}");
     // A key of no distributor (made through the key face) is the owner's alone.
     let product = keydesk::domain::product::ProductId(ids.product);
     w.service.import_stock(&Actor::Owner, product, &["STOCK-KEY-0001".to_owned()]).expect("stock");

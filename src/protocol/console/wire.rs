@@ -220,6 +220,23 @@ pub struct LicensesWindow {
     pub limit: u32,
 }
 
+/// `POST /console/v1/licenses/bulk/preview`: what a change would do to a selection.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkAsk {
+    #[serde(default)]
+    pub selection: crate::domain::tables::LicenseQuery,
+    pub change: crate::domain::bulk::BulkChange,
+}
+
+/// `POST /console/v1/licenses/bulk`: start a change previewed over `previewed` licenses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkStart {
+    #[serde(default)]
+    pub selection: crate::domain::tables::LicenseQuery,
+    pub change: crate::domain::bulk::BulkChange,
+    pub previewed: u64,
+}
+
 /// `POST /console/v1/products/{id}/keys`: stock keys to store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyImport {

@@ -260,7 +260,8 @@ pub fn refusal(endpoint: Endpoint, error: ServiceError, product: Option<ProductI
         | ServiceError::Store(_)
         | ServiceError::Hashing
         | ServiceError::TaskFailed
-        | ServiceError::Cancelled) => return Err(Internal::from(error)),
+        | ServiceError::Cancelled
+        | ServiceError::Bulk(_)) => return Err(Internal::from(error)),
     };
     Ok(answer(code, product))
 }

@@ -124,7 +124,8 @@ pub fn exception_for(error: &ServiceError) -> Reply {
         | ServiceError::SessionInvalid
         | ServiceError::DownloadMissing
         | ServiceError::DownloadForbidden => ErrorCode::UnknownLicense,
-        ServiceError::Cancelled => ErrorCode::Internal,
+        // Console-only refusals: no command of this face can meet them.
+        ServiceError::Cancelled | ServiceError::Bulk(_) => ErrorCode::Internal,
         ServiceError::Store(_) | ServiceError::Hashing | ServiceError::TaskFailed => ErrorCode::Internal,
     };
     error_reply(code)

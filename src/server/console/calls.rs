@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::problem;
 use crate::backend::{Backend, BackendError, BackendResult, LocalBackend, NewLicenseOrder, UserAction};
+use crate::domain::bulk::BatchId;
 use crate::domain::contract::{ContractId, ContractRights};
 use crate::domain::license::LicenseId;
 use crate::domain::product::ProductId;
@@ -18,8 +19,8 @@ use crate::domain::reseller::{NewResellerAccount, PoolAction, PoolOrder, Reselle
 use crate::domain::staff::{NewStaff, Staff, StaffAction};
 use crate::domain::user::UserId;
 use crate::protocol::console::wire::{
-    Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest, LicensesWindow, NewUser,
-    OverviewWindow, STOCK_PER_REQUEST, SmtpRelay, UserImport, UserSearch, UsersWindow,
+    BulkAsk, BulkStart, Count, IssuedView, KeyImport, KeyImportReport, KeyRequest, LicenseActionRequest,
+    LicensesWindow, NewUser, OverviewWindow, STOCK_PER_REQUEST, SmtpRelay, UserImport, UserSearch, UsersWindow,
 };
 use crate::server::AppState;
 use crate::store::{AuditQuery, GeneratorFields, LicenseQuery, ProductFields, TelemetryFilter};
@@ -204,6 +205,41 @@ pub(super) async fn license_action(
 ) -> Response {
     with_body(s, staff, json, |b, request: LicenseActionRequest| b.license_action(&request.number, &request.action))
         .await
+}
+
+pub(super) async fn bulk_preview(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    json: Result<Json<BulkAsk>, JsonRejection>,
+) -> Response {
+    with_body(s, staff, json, |b, ask: BulkAsk| b.bulk_preview(&ask.selection, ask.change)).await
+}
+
+pub(super) async fn bulk_start(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    json: Result<Json<BulkStart>, JsonRejection>,
+) -> Response {
+    with_body(s, staff, json, |b, start: BulkStart| b.bulk_start(&start.selection, start.change, start.previewed)).await
+}
+
+pub(super) async fn bulk_last(State(s): State<AppState>, Extension(staff): Extension<Staff>) -> Response {
+    as_session(s, staff, |b| b.bulk_last()).await
+}
+
+/// `POST bulk/{id}/step`, `stop` and `undo`: what is done to a started batch.
+pub(super) async fn bulk_batch(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path((id, what)): Path<(i64, String)>,
+) -> Response {
+    let batch = BatchId(id);
+    match what.as_str() {
+        "step" => as_session(s, staff, move |b| b.bulk_step(batch)).await,
+        "stop" => as_session(s, staff, move |b| b.bulk_stop(batch)).await,
+        "undo" => as_session(s, staff, move |b| b.bulk_undo(batch)).await,
+        _ => problem(StatusCode::NOT_FOUND, "refused", "A bulk batch takes step, stop or undo."),
+    }
 }
 
 pub(super) async fn export_licenses(
@@ -429,6 +465,10 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/console/v1/licenses/window", post(licenses))
         .route("/console/v1/licenses/export", post(export_licenses))
         .route("/console/v1/licenses/{id}/activations", get(license_activations))
+        .route("/console/v1/licenses/bulk", post(bulk_start))
+        .route("/console/v1/licenses/bulk/preview", post(bulk_preview))
+        .route("/console/v1/licenses/bulk/last", get(bulk_last))
+        .route("/console/v1/licenses/bulk/{id}/{what}", post(bulk_batch))
         .route("/console/v1/licenses/actions", post(license_action))
         .route("/console/v1/products", get(products).post(create_product))
         .route("/console/v1/products/{id}/keys", post(import_keys))

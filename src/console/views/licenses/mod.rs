@@ -47,6 +47,7 @@ impl Filters {
             now: None,
             distributor: None,
             contract: None,
+            picked: Vec::new(),
             order: self.order,
             ascending: self.ascending,
         }
