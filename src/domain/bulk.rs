@@ -1,5 +1,5 @@
 //! One change made to many licenses at once: staged first (a preview that says what will
-//! change, grouped: "312 licenses: valid until 2027-01-01 → 2027-07-01"), then applied as a
+//! change, grouped: "312 licenses: valid until 2027-01-01 -> 2027-07-01"), then applied as a
 //! batch in steps, and undone from the values the batch recorded before it wrote.
 
 use std::collections::HashMap;
@@ -243,7 +243,7 @@ impl fmt::Display for PreviewLine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let noun = if self.count == 1 { "license" } else { "licenses" };
         if self.changes() {
-            write!(f, "{} {noun}: {} → {}", self.count, self.before, self.after)
+            write!(f, "{} {noun}: {} -> {}", self.count, self.before, self.after)
         } else {
             write!(f, "{} {noun}: {}, left as they are", self.count, self.before)
         }
@@ -372,8 +372,8 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "312 licenses: valid until 2027-01-01 → valid until 2027-07-01",
-                "5 licenses: valid until 2027-03-01 → valid until 2027-09-01",
+                "312 licenses: valid until 2027-01-01 -> valid until 2027-07-01",
+                "5 licenses: valid until 2027-03-01 -> valid until 2027-09-01",
                 "40 licenses: no end date, left as they are",
             ]
         );

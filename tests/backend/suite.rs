@@ -318,7 +318,7 @@ pub fn bulk_changes_are_previewed_applied_and_undone(f: &Fixture) {
     let lines: Vec<String> = preview.lines.iter().map(ToString::to_string).collect();
     assert_eq!(
         lines,
-        ["2 licenses: valid until 2026-07-01 → valid until 2027-01-01", "1 license: no end date, left as they are"]
+        ["2 licenses: valid until 2026-07-01 -> valid until 2027-01-01", "1 license: no end date, left as they are"]
     );
     assert_eq!((preview.selected, preview.changing), (3, 2));
     // The count is the preview's: a selection that changed since is refused, nothing written.

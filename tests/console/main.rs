@@ -14,6 +14,7 @@ macro_rules! on_both {
     };
 }
 
+mod bulk;
 mod flows;
 mod live;
 mod overview;

@@ -28,8 +28,12 @@ impl LicensesView {
                     Ok(format!("Imported {created} keys from {}; {duplicates} existed already.", path.display()))
                 }));
             }
-            if ui.add_enabled(!busy, egui::Button::new("Export keys")).clicked() {
-                let (path, query) = (std::path::PathBuf::from(self.csv_path.trim()), self.filters.query());
+            // With a selection, just the selected keys.
+            let selection = self.bulk.selection.query(&self.filters);
+            let export = if selection.is_some() { "Export selected keys" } else { "Export keys" };
+            if ui.add_enabled(!busy, egui::Button::new(export)).clicked() {
+                let path = std::path::PathBuf::from(self.csv_path.trim());
+                let query = selection.unwrap_or_else(|| self.filters.query());
                 let names: Vec<(ProductId, String)> = self.products.iter().map(|p| (p.id, p.name.clone())).collect();
                 self.file_task = Some(desk.read(move |backend| {
                     let licenses = backend.export_licenses(&query)?;

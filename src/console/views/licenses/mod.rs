@@ -1,6 +1,7 @@
 //! Licenses: every license and key, filtered by product, status, state, owner, who made
 //! it and expiry; a virtual table; the selected license's activations and actions.
 
+mod bulk;
 mod detail;
 mod forms;
 
@@ -34,6 +35,11 @@ struct Filters {
 }
 
 impl Filters {
+    /// The filters without the sort: what decides which licenses match.
+    fn matching(&self) -> Self {
+        Self { order: LicenseOrder::default(), ascending: false, ..self.clone() }
+    }
+
     fn query(&self) -> LicenseQuery {
         LicenseQuery {
             product: self.product,
@@ -80,6 +86,7 @@ pub struct LicensesView {
     distributors: Vec<Distributor>,
     distributors_task: Option<Task<BackendResult<Vec<Distributor>>>>,
     confirm_cancel: bool,
+    bulk: bulk::Bulk,
 }
 
 /// Upgrade, downgrade, cancel and device assignment of the selected license, as typed.
@@ -119,6 +126,7 @@ impl LicensesView {
     pub fn focus(&mut self, focus: crate::console::navigation::LicenseFocus) {
         use crate::console::navigation::LicenseFocus;
         self.filters = Filters::default();
+        self.bulk.selection = bulk::Selection::None;
         match focus {
             LicenseFocus::Status(status) => self.filters.status = Some(status),
             LicenseFocus::KeyState(state) => self.filters.key_state = Some(state),
@@ -195,8 +203,15 @@ impl LicensesView {
             self.fetching = None;
             self.fetch(desk, self.filters.clone(), 0);
         }
+        let matching = self.filters.matching();
         self.filter_bar(ui);
+        if self.filters.matching() != matching {
+            // Another filter, other licenses: a selection made under the old one goes.
+            self.bulk.selection = bulk::Selection::None;
+        }
         self.csv_bar(ui, desk);
+        self.bulk.bar(ui, desk, &self.filters, self.window.total);
+        self.selection_keys(ui);
         if self.create.open {
             self.create_form(ui, desk);
         }
@@ -303,9 +318,7 @@ impl LicensesView {
             }
         });
         if total == 0 && self.fetching.is_none() {
-            // The sort narrows nothing.
-            let unsorted = Filters { order: LicenseOrder::default(), ascending: false, ..self.filters.clone() };
-            let filtered = unsorted != Filters::default();
+            let filtered = self.filters.matching() != Filters::default();
             let generates = desk.unavailable(crate::backend::Area::KeyGeneration).is_none();
             ui.vertical_centered(|ui| {
                 ui.add_space(Tokens::GAP * 3.0);
@@ -325,9 +338,9 @@ impl LicensesView {
         let product_name = |id: Option<ProductId>| {
             id.and_then(|id| products.iter().find(|p| p.id == id)).map_or(String::new(), |p| p.name.clone())
         };
-        let (window, selected) = (&self.window, self.selected.as_ref().map(|l| l.id));
+        let (window, selected, picked) = (&self.window, self.selected.as_ref().map(|l| l.id), &self.bulk.selection);
         let mut visible: Option<(u64, u64)> = None;
-        let mut clicked: Option<License> = None;
+        let mut clicked: Option<(u64, License)> = None;
         let mut sort = None;
         let (sorted, ascending) = (self.filters.order, self.filters.ascending);
         TableBuilder::new(ui)
@@ -374,7 +387,7 @@ impl LicensesView {
                     let index = row.index() as u64;
                     visible = Some(visible.map_or((index, index + 1), |(a, b)| (a.min(index), b.max(index + 1))));
                     let license = window.get(index);
-                    row.set_selected(license.is_some_and(|l| Some(l.id) == selected));
+                    row.set_selected(license.is_some_and(|l| Some(l.id) == selected || picked.contains(l.id)));
                     let cells: [String; 7] = match license {
                         Some(l) => [
                             l.number.clone(),
@@ -401,7 +414,7 @@ impl LicensesView {
                         });
                     }
                     if row.response().clicked() {
-                        clicked = license.cloned();
+                        clicked = license.cloned().map(|l| (index, l));
                     }
                 });
             });
@@ -415,10 +428,16 @@ impl LicensesView {
                 self.filters.ascending = order != LicenseOrder::Made;
             }
         }
-        if let Some(license) = clicked {
-            self.reference = license.reference.clone();
-            self.load_activations_for = Some(license.id);
-            self.selected = Some(license);
+        if let Some((index, license)) = clicked {
+            let pick = bulk::Pick::from(click_modifiers(ui));
+            let window = &self.window;
+            let between = |from: u64, to: u64| (from..=to).filter_map(|row| window.get(row).map(|l| l.id)).collect();
+            self.bulk.selection.pick(pick, index, license.id, between);
+            if pick == bulk::Pick::Only {
+                self.reference = license.reference.clone();
+                self.load_activations_for = Some(license.id);
+                self.selected = Some(license);
+            }
         }
         if let Some((start, end)) = visible
             && let Some(offset) = self.window.refill_for(start..end)
@@ -429,11 +448,48 @@ impl LicensesView {
     }
 }
 
+impl LicensesView {
+    /// Ctrl+A selects every license the filters match, Esc clears the selection: only while
+    /// no text field has the keys.
+    fn selection_keys(&mut self, ui: &egui::Ui) {
+        if ui.memory(|m| m.focused().is_some() || m.top_modal_layer().is_some()) {
+            return;
+        }
+        let selected = self.bulk.selection != bulk::Selection::None;
+        let (all, clear) = ui.input_mut(|i| {
+            let all = i.consume_key(egui::Modifiers::COMMAND, egui::Key::A);
+            (all, selected && i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        });
+        if all && self.window.total > 0 {
+            self.bulk.selection = bulk::Selection::AllMatching;
+        }
+        if clear {
+            self.bulk.selection = bulk::Selection::None;
+        }
+    }
+}
+
+/// The modifiers held at this frame's click: from the release event itself, which a quick
+/// Ctrl-click (or a test) may carry without a lasting modifier state.
+fn click_modifiers(ui: &egui::Ui) -> egui::Modifiers {
+    ui.input(|i| {
+        i.events
+            .iter()
+            .rev()
+            .find_map(|event| match event {
+                egui::Event::PointerButton { pressed: false, modifiers, .. } => Some(*modifiers),
+                _ => None,
+            })
+            .unwrap_or(i.modifiers)
+    })
+}
+
 impl Refresh for LicensesView {
     const SHOWS: &'static [Topic] = &[Topic::Licenses, Topic::Products, Topic::Users];
 
     fn refresh(&mut self) {
         self.shown = None;
+        self.bulk.refresh();
         self.products.clear();
         self.products_fetch.again();
         if let Some(license) = &self.selected {
