@@ -142,6 +142,11 @@ impl ConsoleApp {
         self.palette.open_with(query);
     }
 
+    /// Selects every license and previews extending them by six months (the screenshot tour).
+    pub(super) fn show_bulk_preview(&mut self) {
+        self.views.licenses.stage_bulk_preview();
+    }
+
     pub(super) fn close_palette(&mut self) {
         self.palette.close();
     }

@@ -1,7 +1,8 @@
 //! `keydesk --demo --screenshots DIR`: shows each view in turn in the real window, waits
 //! until its data has loaded, saves what the window shows as `DIR/<view>.png`, then opens
 //! the Overview and Licenses again in the light theme (`DIR/<view>-light.png`), the command
-//! palette searching users (`DIR/palette.png`), then opens a keydesk server profile to show
+//! palette searching users (`DIR/palette.png`), every license selected with a bulk change previewed
+//! (`DIR/bulk-preview.png`), then opens a keydesk server profile to show
 //! its login prompt (`DIR/login.png`), and closes.
 
 use std::path::PathBuf;
@@ -19,6 +20,8 @@ enum Step {
     Light(View),
     /// The command palette with a few letters typed.
     Palette,
+    /// Every license selected, and the preview of extending them by six months.
+    BulkPreview,
     /// A keydesk server profile opened for the first time: its password prompt. Nothing is
     /// sent anywhere: the prompt comes before any connection.
     Login,
@@ -27,7 +30,7 @@ enum Step {
 impl Step {
     fn all() -> impl Iterator<Item = Self> {
         let light = [View::Overview, View::Licenses].map(Self::Light);
-        View::ALL.into_iter().map(Self::View).chain(light).chain([Self::Palette, Self::Login])
+        View::ALL.into_iter().map(Self::View).chain(light).chain([Self::Palette, Self::BulkPreview, Self::Login])
     }
 
     fn slug(self) -> String {
@@ -35,6 +38,7 @@ impl Step {
             Self::View(view) => view.slug().to_owned(),
             Self::Light(view) => format!("{}-light", view.slug()),
             Self::Palette => "palette".to_owned(),
+            Self::BulkPreview => "bulk-preview".to_owned(),
             Self::Login => "login".to_owned(),
         }
     }
@@ -96,8 +100,13 @@ impl eframe::App for Tour {
                 self.app.apply(Command::Show(View::Users));
                 self.app.show_palette("ais");
             }
-            Step::Login if !self.app.asking_for_secret() && !self.app.busy() => {
+            Step::BulkPreview if self.app.view() != View::Licenses => {
                 self.app.close_palette();
+                self.app.apply(Command::Show(View::Licenses));
+                self.app.show_bulk_preview();
+                self.settled = 0;
+            }
+            Step::Login if !self.app.asking_for_secret() && !self.app.busy() => {
                 let url = "https://keys.example.com".to_owned();
                 self.app.apply(Command::OpenProfile(Profile::Remote { url, username: "mara".into(), ca_file: None }));
                 self.settled = 0;

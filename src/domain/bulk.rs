@@ -21,6 +21,9 @@ pub const MAX_PICKED: usize = 10_000;
 /// Kinds of change a preview lists one line each; the rest are summed up in one.
 pub const PREVIEW_LINES: usize = 8;
 
+/// Kinds of license left as they are that a preview lists after the changes.
+pub const UNCHANGED_LINES: usize = 3;
+
 /// The calendar unit of a validity shift.
 #[derive(serde::Serialize, serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ShiftUnit {
@@ -258,9 +261,10 @@ pub struct BulkPreview {
     pub selected: u64,
     /// Of these, the ones the change alters.
     pub changing: u64,
-    /// The largest kinds of change first, at most [`PREVIEW_LINES`].
+    /// The largest kinds of change first, at most [`PREVIEW_LINES`], then at most
+    /// [`UNCHANGED_LINES`] kinds left as they are.
     pub lines: Vec<PreviewLine>,
-    /// Licenses in the kinds of change not listed.
+    /// Changing licenses in the kinds of change not listed.
     pub more: u64,
 }
 
@@ -278,8 +282,10 @@ impl BulkPreview {
         lines.sort_by(|a, b| (b.changes(), b.count).cmp(&(a.changes(), a.count)).then_with(|| a.before.cmp(&b.before)));
         let selected = lines.iter().map(|l| l.count).sum();
         let changing = lines.iter().filter(|l| l.changes()).map(|l| l.count).sum();
-        let more = lines.iter().skip(PREVIEW_LINES).map(|l| l.count).sum();
-        lines.truncate(PREVIEW_LINES);
+        // The biggest kinds of change, then the biggest kinds left alone.
+        let (changed, alone): (Vec<_>, Vec<_>) = lines.into_iter().partition(PreviewLine::changes);
+        let more = changed.iter().skip(PREVIEW_LINES).map(|l| l.count).sum();
+        let lines = changed.into_iter().take(PREVIEW_LINES).chain(alone.into_iter().take(UNCHANGED_LINES)).collect();
         Self { change, selected, changing, lines, more }
     }
 }

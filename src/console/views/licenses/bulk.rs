@@ -149,6 +149,8 @@ pub(super) struct Bulk {
     last: Fetch<Option<BulkBatch>>,
     last_batch: Option<BulkBatch>,
     undoing: Option<Task<BackendResult<UndoReport>>>,
+    /// A preview asked for from outside the bar (the screenshot tour), started next frame.
+    preview_asked: bool,
 }
 
 impl Default for Bulk {
@@ -165,6 +167,7 @@ impl Default for Bulk {
             last: Fetch::default(),
             last_batch: None,
             undoing: None,
+            preview_asked: false,
         }
     }
 }
@@ -180,6 +183,10 @@ impl Bulk {
             Kind::Deactivate => BulkChange::Deactivate,
             Kind::Revoke => BulkChange::Revoke,
         }
+    }
+
+    pub(super) fn preview_soon(&mut self) {
+        self.preview_asked = true;
     }
 
     /// Reads the last batch again (after a change: Undo names the newest).
@@ -316,7 +323,8 @@ impl Bulk {
         let picked_too_many = matches!(&self.selection, Selection::Rows { ids, .. } if ids.len() > MAX_PICKED);
         let ready = self.previewing.is_none() && !picked_too_many;
         let preview = ui.add_enabled(ready, egui::Button::new("Preview…"));
-        if preview.on_hover_text("Shows what will change; nothing is written yet").clicked()
+        let asked = std::mem::take(&mut self.preview_asked);
+        if (preview.on_hover_text("Shows what will change; nothing is written yet").clicked() || asked)
             && let Some(query) = self.selection.query(filters)
         {
             let (asked, change) = (query.clone(), self.change());
@@ -335,7 +343,8 @@ impl Bulk {
         egui::Modal::new(egui::Id::unique("bulk_preview")).show(ui.ctx(), |ui| {
             ui.set_width(520.0);
             let noun = if preview.selected == 1 { "license" } else { "licenses" };
-            ui.heading(format!("Preview: {} {} {noun}", preview.change.describe(), preview.selected));
+            let alone = preview.selected - preview.changing;
+            ui.heading(format!("Preview: {}, {} {noun} selected", preview.change.describe(), preview.selected));
             ui.add_space(Tokens::GAP);
             for line in &preview.lines {
                 if line.changes() {
@@ -345,7 +354,10 @@ impl Bulk {
                 }
             }
             if preview.more > 0 {
-                ui.weak(format!("…and {} more licenses in other kinds of change.", preview.more));
+                ui.label(format!("…and {} more licenses changing in other ways.", preview.more));
+            }
+            if alone > 0 {
+                ui.weak(format!("{alone} licenses in all are left as they are."));
             }
             ui.add_space(Tokens::GAP);
             ui.horizontal(|ui| {

@@ -134,6 +134,12 @@ impl LicensesView {
         }
     }
 
+    /// Every license selected and the default change (extend by 6 months) previewed.
+    pub fn stage_bulk_preview(&mut self) {
+        self.bulk.selection = bulk::Selection::AllMatching;
+        self.bulk.preview_soon();
+    }
+
     pub fn focus_search(&mut self) {
         self.focus_search = true;
     }
