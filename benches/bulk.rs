@@ -7,13 +7,15 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use keydesk::backend::{Backend, LocalBackend};
-use keydesk::console::{ConsoleApp, Prefs, View};
+use keydesk::console::{Prefs, View};
 use keydesk::domain::bulk::{BulkChange, ShiftUnit};
 use keydesk::service::Actor;
 use keydesk::store::{DataKey, GeneratorFields, LicenseQuery, ProductFields};
+
+#[path = "support/frames.rs"]
+mod frames;
 
 const LICENSES: u64 = 1_000_000;
 const FRAMES: usize = 300;
@@ -78,42 +80,18 @@ fn bulk(backend: &LocalBackend) {
 }
 
 fn frames(backend: LocalBackend) {
-    let backend: Arc<dyn Backend> = Arc::new(backend);
-    let app = ConsoleApp::new(backend, Prefs { view: View::Licenses, ..Prefs::default() }).expect("console");
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_ui_state(|ui, app: &mut ConsoleApp| app.ui(ui), app);
-    let settle = |harness: &mut Harness<'_, ConsoleApp>| {
-        let mut quiet = 0;
-        while quiet < 4 {
-            harness.run_steps(1);
-            if harness.state().busy() {
-                quiet = 0;
-                std::thread::sleep(Duration::from_millis(5));
-            } else {
-                quiet += 1;
-            }
-        }
-    };
-    settle(&mut harness);
+    let mut harness = frames::harness(Arc::new(backend), Prefs { view: View::Licenses, ..Prefs::default() });
+    frames::settle(&mut harness);
     harness.get_by_label("State").click();
-    settle(&mut harness);
+    frames::settle(&mut harness);
     assert!(harness.query_by_label("State ^").is_some(), "sorted by the key state");
     harness.get_by_label("Select all 1000000 matching").click();
-    settle(&mut harness);
-    let mut times: Vec<Duration> = (0..FRAMES)
-        .map(|_| {
-            let started = Instant::now();
-            harness.step();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
-    let at = |p: f64| ms(times[((times.len() - 1) as f64 * p).round() as usize]);
+    frames::settle(&mut harness);
+    let times = frames::frame_times(&mut harness, FRAMES);
     println!(
         "Licenses frame CPU, 1,000,000 rows sorted by state, all selected, over {FRAMES} frames: median {:.2} ms, p99 {:.2} ms",
-        at(0.5),
-        at(0.99)
+        frames::percentile_ms(&times, 0.5),
+        frames::percentile_ms(&times, 0.99)
     );
 }
 

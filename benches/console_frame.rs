@@ -8,7 +8,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use egui_kittest::Harness;
 use keydesk::backend::{Backend, LocalBackend};
@@ -16,6 +16,9 @@ use keydesk::console::app::Command;
 use keydesk::console::{ConsoleApp, Prefs, View};
 use keydesk::service::Actor;
 use keydesk::store::{DataKey, GeneratorFields, ProductFields};
+
+#[path = "support/frames.rs"]
+mod frames;
 
 const KEYS: u64 = 1_000_000;
 const FRAMES: usize = 300;
@@ -47,40 +50,16 @@ fn add_keys(backend: &LocalBackend) {
     service.generate_stock(&Actor::Owner, product, KEYS, |_| true).expect("keys");
 }
 
-fn settle(harness: &mut Harness<'_, ConsoleApp>) {
-    let mut quiet = 0;
-    while quiet < 4 {
-        harness.run_steps(1);
-        if harness.state().busy() {
-            quiet = 0;
-            std::thread::sleep(Duration::from_millis(2));
-        } else {
-            quiet += 1;
-        }
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
 fn measure(harness: &mut Harness<'_, ConsoleApp>, view: View) {
     harness.state_mut().apply(Command::Show(view));
-    settle(harness);
-    let mut times: Vec<Duration> = (0..FRAMES)
-        .map(|_| {
-            let started = Instant::now();
-            harness.step();
-            started.elapsed()
-        })
-        .collect();
-    times.sort();
+    frames::settle(harness);
+    let times = frames::frame_times(harness, FRAMES);
     println!(
         "{:<9} frame CPU over {FRAMES} frames: median {:.2} ms, p99 {:.2} ms, max {:.2} ms",
         view.title(),
-        percentile(&times, 0.5).as_secs_f64() * 1e3,
-        percentile(&times, 0.99).as_secs_f64() * 1e3,
-        times[times.len() - 1].as_secs_f64() * 1e3,
+        frames::percentile_ms(&times, 0.5),
+        frames::percentile_ms(&times, 0.99),
+        frames::percentile_ms(&times, 1.0),
     );
 }
 
@@ -90,13 +69,10 @@ fn main() {
     for run in 1..=3 {
         let started = Instant::now();
         let backend: Arc<dyn Backend> = Arc::new(LocalBackend::open(&db, &key).expect("open"));
-        let app = ConsoleApp::new(backend, Prefs::default()).expect("console");
-        let mut harness = Harness::builder()
-            .with_size(egui::vec2(1400.0, 900.0))
-            .build_ui_state(|ui, app: &mut ConsoleApp| app.ui(ui), app);
+        let mut harness = frames::harness(backend, Prefs::default());
         harness.run_steps(1);
         let first = started.elapsed();
-        settle(&mut harness);
+        frames::settle(&mut harness);
         let filled = started.elapsed();
         println!(
             "run {run}: open to first frame {:.0} ms; to the first page of 1,000,000 users on screen {:.0} ms",

@@ -80,8 +80,6 @@ pub enum BulkRefusal {
     ShiftTooLong,
     #[error("the selection changed since the preview ({previewed} then, {now} now): preview it again")]
     SelectionChanged { previewed: u64, now: u64 },
-    #[error("no bulk change of yours is there to undo")]
-    NothingToUndo,
     #[error("a newer bulk change was made since: only the last one can be undone")]
     NotTheLast,
     #[error("this bulk change was undone already")]

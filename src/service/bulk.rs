@@ -10,11 +10,18 @@ use crate::domain::tables::LicenseQuery;
 use crate::store::{Db, NewBatch, StoredBatch};
 
 impl Service {
-    /// The selection as the actor may see it: a distributor's own licenses only.
-    fn bulk_scope(&self, actor: &Actor, selection: &LicenseQuery) -> Result<LicenseQuery, ServiceError> {
+    /// The selection as the actor may see it (a distributor's own licenses only), with
+    /// "expiring within" read at `now`.
+    fn bulk_scope(
+        &self,
+        actor: &Actor,
+        selection: &LicenseQuery,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<LicenseQuery, ServiceError> {
         limits::within(selection.picked.len() as u64, MAX_PICKED as u64)?;
         let mut query = selection.clone();
         query.distributor = self.console_scope(actor)?;
+        query.now = Some(now);
         Ok(query)
     }
 
@@ -26,8 +33,7 @@ impl Service {
         change: BulkChange,
     ) -> Result<BulkPreview, ServiceError> {
         change.check()?;
-        let mut query = self.bulk_scope(actor, selection)?;
-        query.now = Some(self.now());
+        let query = self.bulk_scope(actor, selection, self.now())?;
         self.store.read(|db| Ok(BulkPreview::of(change, db.license_term_groups(&query, change.reads())?)))
     }
 
@@ -42,10 +48,9 @@ impl Service {
         previewed: u64,
     ) -> Result<BulkBatch, ServiceError> {
         change.check()?;
-        let mut query = self.bulk_scope(actor, selection)?;
         let now = self.now();
         // Kept with the batch: "expiring within 30 days" means the same licenses at every step.
-        query.now = Some(now);
+        let query = self.bulk_scope(actor, selection, now)?;
         let label = actor.label();
         self.store.write(|db| {
             let (selected, last_id) = db.licenses_matching(&query)?;
@@ -129,7 +134,8 @@ impl Service {
         let now = self.now();
         self.store.write(|db| {
             let undone = own_batch(db, actor, batch)?;
-            let newest = db.newest_bulk_batch(&actor.label())?.ok_or(BulkRefusal::NothingToUndo)?;
+            // The actor's own batch exists, so the actor has a newest one.
+            let newest = db.newest_bulk_batch(&actor.label())?.ok_or(BulkRefusal::BatchUnknown)?;
             if newest.batch.id != batch {
                 return Err(BulkRefusal::NotTheLast.into());
             }

@@ -95,4 +95,5 @@ on_both!(
     mail_relay_activity_and_telemetry,
     refusals_read_the_same_on_both_sides,
     bulk_changes_are_previewed_applied_and_undone,
+    bulk_refusals_read_the_same_on_both_sides,
 );

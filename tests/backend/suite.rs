@@ -349,3 +349,36 @@ pub fn bulk_changes_are_previewed_applied_and_undone(f: &Fixture) {
     let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["licenses.bulk-undo", "licenses.bulk"], "both are in the audit log");
 }
+
+/// Every refusal of a bulk change, on both sides: a shift of nothing or of more than 100
+/// years, too many licenses picked one by one, a batch that is not one's own, a stopped
+/// batch that takes no more steps, and an undo of any batch but the last.
+pub fn bulk_refusals_read_the_same_on_both_sides(f: &Fixture) {
+    use keydesk::domain::bulk::{BatchId, BulkChange, ShiftUnit};
+    use keydesk::domain::license::LicenseId;
+    let b = &f.backend;
+    let refused = |result: Result<_, BackendError>, words: &str| match result {
+        Err(BackendError::Refused(message)) => {
+            assert!(message.to_lowercase().contains(words), "{message:?} says {words:?}")
+        }
+        other => panic!("refused with {words:?}, not {other:?}"),
+    };
+    let license = b.create_license(&NewLicenseOrder { distributor: f.acme, ..order(None, 1) }).expect("license");
+    let all = LicenseQuery::default();
+    let days = |amount| BulkChange::Extend { amount, unit: ShiftUnit::Days };
+    refused(b.bulk_preview(&all, days(0)).map(|_| ()), "shift of nothing");
+    refused(b.bulk_start(&all, days(36_501), 1).map(|_| ()), "at most 100 years");
+    let many = LicenseQuery { picked: (1..=10_001).map(LicenseId).collect(), ..LicenseQuery::default() };
+    refused(b.bulk_preview(&many, BulkChange::Activate).map(|_| ()), "at most 10000");
+    refused(b.bulk_step(BatchId(999)).map(|_| ()), "no such bulk change");
+    // Stopped before its first step: it changed nothing, and a step changes nothing more.
+    let first = b.bulk_start(&all, BulkChange::SetLimit(4), 1).expect("start");
+    let stopped = b.bulk_stop(first.id).expect("stop");
+    assert!(stopped.finished && stopped.changed == 0, "{stopped:?}");
+    assert_eq!(b.bulk_step(first.id).expect("a finished batch"), stopped);
+    let second = b.bulk_apply(&all, BulkChange::SetLimit(3), 1, &mut |_| true).expect("second");
+    refused(b.bulk_undo(first.id).map(|_| ()), "only the last one");
+    assert_eq!(b.bulk_undo(second.id).expect("the last").restored, 1);
+    let stored = f.service.store().read(|db| db.license(license.id)).expect("read").expect("license");
+    assert_eq!(stored.limit, SeatLimit(1), "the undo put the limit back");
+}

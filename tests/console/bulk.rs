@@ -2,16 +2,11 @@
 //! a change previewed with its count, applied, and undone (the values checked in the store);
 //! "select all matching" across every page; a distributor's staff acting on their own only.
 
-use std::sync::Arc;
-
 use egui_kittest::kittest::Queryable;
 use keydesk::backend::{Backend, NewLicenseOrder};
-use keydesk::client::remote::{RemoteBackend, RemoteServer};
 use keydesk::console::{ConsoleApp, Prefs, View};
-use keydesk::domain::distributor::{DistributorCode, DistributorId, DistributorSettings};
+use keydesk::domain::distributor::DistributorId;
 use keydesk::domain::license::{License, LicenseStatus, LicenseType, ProductKind};
-use keydesk::domain::staff::Role;
-use keydesk::service::Actor;
 
 use crate::world::{Side, World, choose, click, settle};
 
@@ -31,7 +26,7 @@ fn monthly(distributor: DistributorId, reference: &str) -> NewLicenseOrder {
 
 /// `count` monthly licenses of ACME (valid until 2026-07-01), oldest first.
 fn licenses(world: &World, count: usize) -> Vec<License> {
-    let acme = world.service().distributors(&Actor::Owner).expect("distributors")[0].id;
+    let acme = world.acme();
     (0..count).map(|n| world.backend.create_license(&monthly(acme, &format!("PO-{n}"))).expect("license")).collect()
 }
 
@@ -44,6 +39,17 @@ fn click_with(harness: &mut Harness, label: &str, modifiers: egui::Modifiers) {
     harness.run_steps(2);
     harness.get_by_label(label).click_modifiers(modifiers);
     harness.run_steps(1);
+}
+
+/// Chooses `change` for the selection, previews it, checks the preview's `line`, and applies
+/// it to the `count` licenses it changes.
+fn preview_and_apply(harness: &mut Harness, change: &str, line: &str, count: usize) {
+    choose(harness, "Bulk change", change);
+    click(harness, "Preview…");
+    settle(harness);
+    assert!(harness.query_by_label(line).is_some(), "the preview says what will change, with the count: {line}");
+    click(harness, &format!("Apply to {count} licenses"));
+    settle(harness);
 }
 
 fn open_licenses(harness: &mut Harness) {
@@ -94,12 +100,7 @@ fn select_all_matching_and_deactivate(side: Side) {
     click(&mut harness, "Select all 450 matching");
     settle(&mut harness);
     assert!(harness.query_by_label("450 selected").is_some());
-    choose(&mut harness, "Bulk change", "Deactivate");
-    click(&mut harness, "Preview…");
-    settle(&mut harness);
-    assert!(harness.query_by_label("450 licenses: active -> deactivated").is_some());
-    click(&mut harness, "Apply to 450 licenses");
-    settle(&mut harness);
+    preview_and_apply(&mut harness, "Deactivate", "450 licenses: active -> deactivated", 450);
     let deactivated = keydesk::store::LicenseQuery { status: Some(LicenseStatus::Deactivated), ..Default::default() };
     assert_eq!(
         world.backend.licenses(&deactivated, 0, 1).expect("window").total,
@@ -115,29 +116,21 @@ on_both!(pick_extend_apply_and_undo, select_all_matching_and_deactivate);
 #[test]
 fn a_distributors_staff_change_only_their_own_licenses_in_bulk() {
     let world = World::on(Side::Remote);
-    let service = world.service();
-    let owner = &Actor::Owner;
-    let acme = service.distributors(owner).expect("distributors")[0].id;
-    let code = DistributorCode::parse("BETA").expect("code");
-    let beta =
-        service.create_distributor(owner, code, "Beta", false, DistributorSettings::default()).expect("beta").0.id;
+    let (acme, beta) = (world.acme(), world.beta());
     let ours: Vec<License> =
         (0..2).map(|n| world.backend.create_license(&monthly(acme, &format!("A-{n}"))).expect("acme")).collect();
     let theirs: Vec<License> =
         (0..3).map(|n| world.backend.create_license(&monthly(beta, &format!("B-{n}"))).expect("beta")).collect();
-    service.add_staff(owner, "dan", "dan's long password!", Role::Distributor(acme)).expect("staff");
-    let base = world.serving.as_ref().expect("served").base.clone();
-    let server = RemoteServer { url: base, username: "dan".into(), ca_file: None };
-    let dan: Arc<dyn Backend> = Arc::new(RemoteBackend::log_in(&server, "dan's long password!").expect("login"));
+    let dan = world.distributor_staff(acme);
     let mut harness = world.harness_on(dan, Prefs { view: View::Licenses, ..Prefs::default() }, |app| app);
     settle(&mut harness);
     click(&mut harness, "Select all 2 matching");
-    choose(&mut harness, "Bulk change", "Extend validity");
-    click(&mut harness, "Preview…");
-    settle(&mut harness);
-    assert!(harness.query_by_label("2 licenses: valid until 2026-07-01 -> valid until 2027-01-01").is_some());
-    click(&mut harness, "Apply to 2 licenses");
-    settle(&mut harness);
+    preview_and_apply(
+        &mut harness,
+        "Extend validity",
+        "2 licenses: valid until 2026-07-01 -> valid until 2027-01-01",
+        2,
+    );
     assert!(ours.iter().all(|l| valid_until(&world, l) == "2027-01-01"), "ACME's are extended");
     assert!(theirs.iter().all(|l| valid_until(&world, l) == "2026-07-01"), "BETA's are not touched");
 }

@@ -1,18 +1,12 @@
 //! The Overview: the console opens on it, its tiles count the signed-in scope, and a tile
 //! opens the view that lists what it counts.
 
-use std::sync::Arc;
-
 use egui_kittest::kittest::Queryable;
 use keydesk::backend::{Backend, NewLicenseOrder};
-use keydesk::client::remote::{RemoteBackend, RemoteServer};
 use keydesk::console::{Prefs, View};
-use keydesk::domain::distributor::{DistributorCode, DistributorSettings};
 use keydesk::domain::license::{LicenseType, ProductKind};
 use keydesk::domain::reseller::{Edition, KeyOrder};
-use keydesk::domain::staff::Role;
 use keydesk::domain::user::Registration;
-use keydesk::service::Actor;
 
 use crate::world::{Side, World, click, settle};
 
@@ -77,12 +71,7 @@ on_both!(the_console_opens_on_the_overview_and_a_tile_opens_the_filtered_license
 #[test]
 fn a_distributors_staff_see_only_their_own_scope_in_the_overview() {
     let world = World::on(Side::Remote);
-    let service = world.service();
-    let owner = &Actor::Owner;
-    let acme = service.distributors(owner).expect("distributors")[0].id;
-    let code = DistributorCode::parse("BETA").expect("code");
-    let beta =
-        service.create_distributor(owner, code, "Beta", false, DistributorSettings::default()).expect("beta").0.id;
+    let (acme, beta) = (world.acme(), world.beta());
     for name in ["ann.acme", "bob.acme"] {
         world.backend.register_user(acme, &user(name)).expect("acme user");
     }
@@ -104,10 +93,7 @@ fn a_distributors_staff_see_only_their_own_scope_in_the_overview() {
     }
     let product = world.product("Pro");
     world.reseller(product, 50);
-    service.add_staff(owner, "dan", "dan's long password!", Role::Distributor(acme)).expect("staff");
-    let base = world.serving.as_ref().expect("served").base.clone();
-    let server = RemoteServer { url: base, username: "dan".into(), ca_file: None };
-    let dan: Arc<dyn Backend> = Arc::new(RemoteBackend::log_in(&server, "dan's long password!").expect("login"));
+    let dan = world.distributor_staff(acme);
 
     let seen = dan.overview(30).expect("overview");
     assert_eq!(seen.users, Some(2), "ACME's users only");

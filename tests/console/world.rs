@@ -10,7 +10,7 @@ use keydesk::backend::{Backend, LocalBackend};
 use keydesk::client::remote::{RemoteBackend, RemoteServer};
 use keydesk::console::secrets::Secrets;
 use keydesk::console::{ConsoleApp, Prefs, View};
-use keydesk::domain::distributor::{DistributorCode, DistributorSettings};
+use keydesk::domain::distributor::{DistributorCode, DistributorId, DistributorSettings};
 use keydesk::domain::product::ProductId;
 use keydesk::domain::reseller::Edition;
 use keydesk::domain::staff::Role;
@@ -84,6 +84,27 @@ impl World {
             .expect("distributor");
         let console: Arc<dyn Backend> = Arc::new(backend.clone());
         World { backend, console, serving: None, dir }
+    }
+
+    /// The distributor every world starts with.
+    pub fn acme(&self) -> DistributorId {
+        self.service().distributors(&Actor::Owner).expect("distributors")[0].id
+    }
+
+    /// A second distributor, BETA.
+    pub fn beta(&self) -> DistributorId {
+        let code = DistributorCode::parse("BETA").expect("code");
+        let settings = DistributorSettings::default();
+        self.service().create_distributor(&Actor::Owner, code, "Beta", false, settings).expect("beta").0.id
+    }
+
+    /// Staff of `distributor` (dan), logged in to the world's server through a remote profile.
+    pub fn distributor_staff(&self, distributor: DistributorId) -> Arc<dyn Backend> {
+        const PASSWORD: &str = "dan's long password!";
+        self.service().add_staff(&Actor::Owner, "dan", PASSWORD, Role::Distributor(distributor)).expect("staff");
+        let base = self.serving.as_ref().expect("a remote world").base.clone();
+        let server = RemoteServer { url: base, username: "dan".into(), ca_file: None };
+        Arc::new(RemoteBackend::log_in(&server, PASSWORD).expect("login"))
     }
 
     pub fn service(&self) -> &Service {

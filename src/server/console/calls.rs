@@ -227,19 +227,29 @@ pub(super) async fn bulk_last(State(s): State<AppState>, Extension(staff): Exten
     as_session(s, staff, |b| b.bulk_last()).await
 }
 
-/// `POST bulk/{id}/step`, `stop` and `undo`: what is done to a started batch.
-pub(super) async fn bulk_batch(
+/// `POST bulk/{id}/step`: the batch's next licenses changed.
+pub(super) async fn bulk_step(
     State(s): State<AppState>,
     Extension(staff): Extension<Staff>,
-    Path((id, what)): Path<(i64, String)>,
+    Path(id): Path<i64>,
 ) -> Response {
-    let batch = BatchId(id);
-    match what.as_str() {
-        "step" => as_session(s, staff, move |b| b.bulk_step(batch)).await,
-        "stop" => as_session(s, staff, move |b| b.bulk_stop(batch)).await,
-        "undo" => as_session(s, staff, move |b| b.bulk_undo(batch)).await,
-        _ => problem(StatusCode::NOT_FOUND, "refused", "A bulk batch takes step, stop or undo."),
-    }
+    as_session(s, staff, move |b| b.bulk_step(BatchId(id))).await
+}
+
+pub(super) async fn bulk_stop(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(id): Path<i64>,
+) -> Response {
+    as_session(s, staff, move |b| b.bulk_stop(BatchId(id))).await
+}
+
+pub(super) async fn bulk_undo(
+    State(s): State<AppState>,
+    Extension(staff): Extension<Staff>,
+    Path(id): Path<i64>,
+) -> Response {
+    as_session(s, staff, move |b| b.bulk_undo(BatchId(id))).await
 }
 
 pub(super) async fn export_licenses(
@@ -468,7 +478,9 @@ pub(crate) fn routes() -> axum::Router<AppState> {
         .route("/console/v1/licenses/bulk", post(bulk_start))
         .route("/console/v1/licenses/bulk/preview", post(bulk_preview))
         .route("/console/v1/licenses/bulk/last", get(bulk_last))
-        .route("/console/v1/licenses/bulk/{id}/{what}", post(bulk_batch))
+        .route("/console/v1/licenses/bulk/{id}/step", post(bulk_step))
+        .route("/console/v1/licenses/bulk/{id}/stop", post(bulk_stop))
+        .route("/console/v1/licenses/bulk/{id}/undo", post(bulk_undo))
         .route("/console/v1/licenses/actions", post(license_action))
         .route("/console/v1/products", get(products).post(create_product))
         .route("/console/v1/products/{id}/keys", post(import_keys))

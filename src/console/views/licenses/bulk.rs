@@ -346,18 +346,20 @@ impl Bulk {
             let alone = preview.selected - preview.changing;
             ui.heading(format!("Preview: {}, {} {noun} selected", preview.change.describe(), preview.selected));
             ui.add_space(Tokens::GAP);
-            for line in &preview.lines {
-                if line.changes() {
-                    ui.label(line.to_string());
-                } else {
-                    ui.weak(line.to_string());
-                }
+            // The changes (the lines list them first), then what is left alone, in grey.
+            let (changes, unchanged): (Vec<_>, Vec<_>) = preview.lines.iter().partition(|line| line.changes());
+            for line in changes {
+                ui.label(line.to_string());
             }
             if preview.more > 0 {
                 ui.label(format!("…and {} more licenses changing in other ways.", preview.more));
             }
-            if alone > 0 {
-                ui.weak(format!("{alone} licenses in all are left as they are."));
+            let listed: u64 = unchanged.iter().map(|line| line.count).sum();
+            for line in unchanged {
+                ui.weak(line.to_string());
+            }
+            if alone > listed {
+                ui.weak(format!("…and {} more left as they are.", alone - listed));
             }
             ui.add_space(Tokens::GAP);
             ui.horizontal(|ui| {
