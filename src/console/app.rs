@@ -19,7 +19,7 @@ use super::views::{
 use crate::backend::Backend;
 
 pub use super::navigation::{Command, View};
-pub use super::prefs::Prefs;
+pub use super::prefs::{Prefs, SavedSearch};
 pub use super::status::Status;
 
 /// The state of every view of one profile (kept per profile when switching).
@@ -118,6 +118,23 @@ impl ConsoleApp {
             Command::OpenUser(id) => {
                 self.views.users.open_user(id);
                 self.prefs.view = View::Users;
+            }
+            Command::OpenLicense(license) => {
+                self.views.licenses.open_license(*license);
+                self.prefs.view = View::Licenses;
+            }
+            Command::Search(text) => {
+                self.views.licenses.run_search(&text);
+                self.prefs.view = View::Licenses;
+            }
+            Command::SaveSearch { name, text } => {
+                self.status.info(format!("Saved the search {name:?}: it is in the side panel and the palette."));
+                self.prefs.save_search(self.switcher.active().cloned(), name, text);
+            }
+            Command::ForgetSearch(name) => {
+                let profile = self.switcher.active().cloned();
+                self.prefs.forget_search(profile.as_ref(), &name);
+                self.status.info(format!("Forgot the search {name:?}."));
             }
             Command::OpenPalette => self.palette.open(),
             Command::ShowLicenses(focus) => {
@@ -358,7 +375,8 @@ impl ConsoleApp {
         for command in Command::from_input(&ctx) {
             self.apply(command);
         }
-        if let Some(command) = self.palette.ui(&ctx, &self.backend, &self.jobs) {
+        let searches: Vec<SavedSearch> = self.prefs.searches_of(self.switcher.active()).cloned().collect();
+        if let Some(command) = self.palette.ui(&ctx, &self.backend, &self.jobs, &searches) {
             self.apply(command);
         }
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
@@ -454,6 +472,38 @@ impl ConsoleApp {
             if item.clicked() {
                 self.prefs.view = view;
             }
+        }
+        self.saved_searches(ui);
+    }
+
+    /// The active profile's saved searches under the views: a click runs one, its context
+    /// menu forgets it.
+    fn saved_searches(&mut self, ui: &mut egui::Ui) {
+        if self.backend.unavailable(crate::backend::Area::Licenses).is_some() {
+            return;
+        }
+        ui.add_space(Tokens::GAP);
+        ui.separator();
+        ui.strong("Saved searches");
+        let mut asked = None;
+        let mut any = false;
+        for search in self.prefs.searches_of(self.switcher.active()) {
+            any = true;
+            let item = ui.add(egui::Button::selectable(false, &search.name).truncate()).on_hover_text(&search.text);
+            if item.clicked() {
+                asked = Some(Command::Search(search.text.clone()));
+            }
+            item.context_menu(|ui| {
+                if ui.button(format!("Forget {:?}", search.name)).clicked() {
+                    asked = Some(Command::ForgetSearch(search.name.clone()));
+                }
+            });
+        }
+        if !any {
+            ui.weak("Type a filter in Licenses, then Save search…");
+        }
+        if let Some(command) = asked {
+            self.apply(command);
         }
     }
 

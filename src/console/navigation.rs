@@ -122,6 +122,17 @@ pub enum Command {
     ShowLicenses(LicenseFocus),
     /// The Users view with this user's detail open.
     OpenUser(crate::domain::user::UserId),
+    /// The Licenses view with this license (alone) and its detail open.
+    OpenLicense(Box<crate::domain::license::License>),
+    /// The Licenses view filtered by this typed text (a saved search).
+    Search(String),
+    /// Keeps the typed filter under this name, for the active profile.
+    SaveSearch {
+        name: String,
+        text: String,
+    },
+    /// Forgets the active profile's saved search of this name.
+    ForgetSearch(String),
     /// The command palette (Ctrl+K).
     OpenPalette,
     Refresh,
@@ -144,9 +155,10 @@ impl Command {
     pub fn shortcuts() -> Vec<(String, String)> {
         let mut all: Vec<(String, String)> =
             View::ALL.iter().map(|v| (v.shortcut(), format!("Go to {}", v.title()))).collect();
-        all.push(("Ctrl+K".into(), "Command palette: a view or a user by typing".into()));
+        all.push(("Ctrl+K".into(), "Command palette: a view, saved search, user or license by typing".into()));
         all.push(("Ctrl+R".into(), "Refresh the view".into()));
-        all.push(("Ctrl+F".into(), "Search (Users, Licenses)".into()));
+        all.push(("Ctrl+F".into(), "Search (Users), the typed filter (Licenses)".into()));
+        all.push(("Tab / Enter".into(), "Take the highlighted completion of the typed filter".into()));
         all.push(("Ctrl+Shift+T".into(), "Dark or light theme".into()));
         all
     }

@@ -1,15 +1,48 @@
-//! The command palette (Ctrl+K): type to jump to any view or user. Views match by title at
-//! once; users are searched by username prefix (searchuser's rules, three characters) off
-//! the UI thread. Arrows move, Enter takes the highlighted entry, Esc closes.
+//! The command palette (Ctrl+K): type to jump to any view, saved search, user or license.
+//! Views and saved searches match by name at once; from three characters on, users are
+//! searched by username prefix (searchuser's rules) and licenses by owner (or, typed whole,
+//! by key) off the UI thread. Arrows move, Enter takes the highlighted entry, Esc closes.
 
 use super::jobs::{Jobs, Task};
 use super::navigation::{Command, View};
-use crate::backend::{Area, Backend, BackendResult};
+use super::prefs::SavedSearch;
+use crate::backend::{Area, Backend};
+use crate::domain::license::License;
+use crate::domain::tables::LicenseQuery;
 use crate::domain::user::User;
-use crate::service::console::Window;
 
-/// Users the palette lists at most.
+/// Users, and licenses, the palette lists at most.
 const USERS_SHOWN: u32 = 8;
+const LICENSES_SHOWN: u32 = 5;
+
+/// What a search found for a typed text.
+#[derive(Default)]
+struct Found {
+    users: Vec<User>,
+    licenses: Vec<License>,
+}
+
+impl Found {
+    /// Users by username prefix, licenses by whole key and by owner: what the backend serves.
+    /// A refused part finds nothing; the palette is no place for the refusal.
+    fn search(backend: &dyn Backend, typed: &str) -> Self {
+        let mut found = Self::default();
+        if backend.unavailable(Area::Users).is_none() {
+            let pattern = format!("{}*", typed.trim_end_matches('*'));
+            found.users = backend.search_users(&pattern, "", USERS_SHOWN).map(|w| w.rows).unwrap_or_default();
+        }
+        if backend.unavailable(Area::Licenses).is_none() {
+            let typed = typed.trim_matches('*');
+            for (query, limit) in [
+                (LicenseQuery { number: typed.to_owned(), ..LicenseQuery::default() }, 1),
+                (LicenseQuery { owner: typed.to_owned(), ..LicenseQuery::default() }, LICENSES_SHOWN),
+            ] {
+                found.licenses.extend(backend.licenses(&query, 0, limit).map(|w| w.rows).unwrap_or_default());
+            }
+        }
+        found
+    }
+}
 
 /// One thing the palette can take you to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,10 +56,10 @@ pub struct Palette {
     open: bool,
     query: String,
     highlighted: usize,
-    /// The users found for `users_for`, and the search under way.
-    users: Vec<User>,
-    users_for: String,
-    searching: Option<(String, Task<BackendResult<Window<User>>>)>,
+    /// What was found for `found_for`, and the search under way.
+    found: Found,
+    found_for: String,
+    searching: Option<(String, Task<Found>)>,
     focus: bool,
 }
 
@@ -47,8 +80,8 @@ impl Palette {
         self.highlighted = 0;
     }
 
-    /// What the query matches now: views first, then users.
-    fn entries(&self, backend: &dyn Backend) -> Vec<Entry> {
+    /// What the query matches now: views, saved searches, users, licenses.
+    fn entries(&self, backend: &dyn Backend, searches: &[SavedSearch]) -> Vec<Entry> {
         let typed = self.query.trim().to_lowercase();
         let mut entries: Vec<Entry> = View::ALL
             .iter()
@@ -56,43 +89,67 @@ impl Palette {
             .filter(|v| typed.is_empty() || v.title().to_lowercase().contains(&typed))
             .map(|v| Entry { label: format!("Go to {}", v.title()), command: Command::Show(*v) })
             .collect();
-        if self.users_for == self.query.trim() {
-            entries.extend(self.users.iter().map(|u| Entry {
+        entries.extend(
+            searches
+                .iter()
+                .filter(|s| typed.is_empty() || s.name.to_lowercase().contains(&typed))
+                .map(|s| Entry { label: format!("Search {}", s.name), command: Command::Search(s.text.clone()) }),
+        );
+        if self.found_for == self.query.trim() {
+            entries.extend(self.found.users.iter().map(|u| Entry {
                 label: format!("User {} <{}>", u.username, u.email),
                 command: Command::OpenUser(u.id),
             }));
+            let mut listed = Vec::new();
+            for license in &self.found.licenses {
+                if listed.contains(&license.id) {
+                    continue;
+                }
+                listed.push(license.id);
+                let owner = if license.owner_email.is_empty() { "no owner" } else { &license.owner_email };
+                entries.push(Entry {
+                    label: format!("License {} ({owner})", license.number),
+                    command: Command::OpenLicense(Box::new(license.clone())),
+                });
+            }
         }
         entries
     }
 
-    /// Starts a user search for the query when it is new and long enough.
-    fn search_users(&mut self, backend: &std::sync::Arc<dyn Backend>, jobs: &Jobs, ctx: &egui::Context) {
+    /// Starts a search of users and licenses when the query is new and long enough.
+    fn search(&mut self, backend: &std::sync::Arc<dyn Backend>, jobs: &Jobs, ctx: &egui::Context) {
         if let Some((query, task)) = &self.searching
             && let Some(answer) = task.take()
         {
-            self.users_for = query.clone();
-            self.users = answer.map(|w| w.rows).unwrap_or_default();
+            self.found_for = query.clone();
+            self.found = answer;
             self.searching = None;
         }
         let query = self.query.trim().to_owned();
         let searchable = query.chars().filter(|c| *c != '*').count() >= 3;
-        let new = query != self.users_for && self.searching.as_ref().is_none_or(|(q, _)| *q != query);
-        if searchable && new && self.searching.is_none() && backend.unavailable(Area::Users).is_none() {
-            let (backend, pattern) = (backend.clone(), format!("{}*", query.trim_end_matches('*')));
-            let task = jobs.run(ctx, move || backend.search_users(&pattern, "", USERS_SHOWN));
+        let new = query != self.found_for && self.searching.as_ref().is_none_or(|(q, _)| *q != query);
+        if searchable && new && self.searching.is_none() {
+            let (backend, typed) = (backend.clone(), query.clone());
+            let task = jobs.run(ctx, move || Found::search(backend.as_ref(), &typed));
             self.searching = Some((query, task));
         } else if !searchable {
-            self.users.clear();
-            self.users_for = query;
+            self.found = Found::default();
+            self.found_for = query;
         }
     }
 
     /// The palette, when open; the command taken, if any.
-    pub fn ui(&mut self, ctx: &egui::Context, backend: &std::sync::Arc<dyn Backend>, jobs: &Jobs) -> Option<Command> {
+    pub fn ui(
+        &mut self,
+        ctx: &egui::Context,
+        backend: &std::sync::Arc<dyn Backend>,
+        jobs: &Jobs,
+        searches: &[SavedSearch],
+    ) -> Option<Command> {
         if !self.open {
             return None;
         }
-        self.search_users(backend, jobs, ctx);
+        self.search(backend, jobs, ctx);
         let (down, up, enter) = ctx.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown),
@@ -107,7 +164,7 @@ impl Palette {
             let before = self.query.clone();
             let edit = egui::TextEdit::singleline(&mut self.query)
                 .id(egui::Id::unique("command-palette-query"))
-                .hint_text("a view, or a user's name (3 letters)")
+                .hint_text("a view, saved search, user or license (3 letters)")
                 .desired_width(f32::INFINITY);
             let response = ui.add(edit).labelled_by(label.id);
             if std::mem::take(&mut self.focus) {
@@ -117,7 +174,7 @@ impl Palette {
                 self.highlighted = 0;
             }
             // After the field: what is listed is what was typed in this very frame.
-            let entries = self.entries(backend.as_ref());
+            let entries = self.entries(backend.as_ref(), searches);
             let last = entries.len().saturating_sub(1);
             if down {
                 self.highlighted = (self.highlighted + 1).min(last);

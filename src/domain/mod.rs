@@ -13,6 +13,7 @@ pub mod mail;
 pub mod overview;
 pub mod product;
 pub mod reseller;
+pub mod search;
 pub mod secret;
 pub mod staff;
 pub mod tables;

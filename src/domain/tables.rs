@@ -49,6 +49,12 @@ pub struct LicenseQuery {
     pub picked: Vec<LicenseId>,
     /// A substring of the owner's name, e-mail or username.
     pub owner: String,
+    /// The owner's e-mail, `*` standing for any characters; without a `*`, the whole
+    /// address (case-blind).
+    pub email: String,
+    /// One whole license number or key. Keys are sealed at rest, so it is matched by its
+    /// lookup hash: no part of a key can be searched.
+    pub number: String,
     /// A substring of who made the license (`reseller:2`, `owner`, …).
     pub made_by: String,
     /// Only licenses that stop working between now and this instant.

@@ -105,7 +105,7 @@ fn batch_from(row: &Row<'_>) -> rusqlite::Result<Result<StoredBatch, StoreError>
 impl Db<'_> {
     /// How many licenses match `query`, and the highest id among them (0 when none).
     pub fn licenses_matching(&self, query: &LicenseQuery) -> Result<(u64, i64), StoreError> {
-        let (conditions, args) = query.conditions();
+        let (conditions, args) = query.conditions(self.sealer);
         let found: (i64, Option<i64>) = self
             .conn
             .prepare_cached(&format!(
@@ -118,7 +118,7 @@ impl Db<'_> {
     /// The licenses matching `query`, grouped by the terms `reads` tells apart (the others
     /// read as [`Terms::default`]), with each group's count: a preview's input.
     pub fn license_term_groups(&self, query: &LicenseQuery, reads: Reads) -> Result<Vec<(Terms, u64)>, StoreError> {
-        let (conditions, args) = query.conditions();
+        let (conditions, args) = query.conditions(self.sealer);
         let pick = |read: bool, column: &'static str, default: &'static str| if read { column } else { default };
         let columns = [
             pick(reads.validity, "l.valid_until", "NULL"),
@@ -153,7 +153,7 @@ impl Db<'_> {
         through: i64,
         limit: u32,
     ) -> Result<Vec<BulkRow>, StoreError> {
-        let (conditions, mut args) = query.conditions();
+        let (conditions, mut args) = query.conditions(self.sealer);
         args.extend([Value::Integer(after), Value::Integer(through), Value::Integer(i64::from(limit))]);
         let sql = format!(
             "SELECT l.id, l.valid_until, l.validity_days, l.seat_limit, {USED}, l.status, l.key_state \

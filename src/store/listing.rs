@@ -24,13 +24,24 @@ impl LicenseOrder {
     }
 }
 
+/// `text` with LIKE's own characters escaped (`ESCAPE '\\'`).
+fn escaped(text: &str) -> String {
+    text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A substring as a LIKE pattern.
 fn like(text: &str) -> Value {
-    let escaped = text.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    Value::Text(format!("%{escaped}%"))
+    Value::Text(format!("%{}%", escaped(text)))
+}
+
+/// A glob (`*` for any characters) as a LIKE pattern; the rest is matched as typed.
+fn glob(text: &str) -> Value {
+    Value::Text(escaped(text).replace('*', "%"))
 }
 
 impl LicenseQuery {
-    pub(super) fn conditions(&self) -> (String, Vec<Value>) {
+    /// The WHERE clause and its arguments; `sealer` gives a typed number's lookup hash.
+    pub(super) fn conditions(&self, sealer: &super::seal::Sealer) -> (String, Vec<Value>) {
         let mut conditions = vec!["l.status != 2".to_owned()];
         let mut args = Vec::new();
         if let Some(distributor) = self.distributor {
@@ -69,6 +80,14 @@ impl LicenseQuery {
             );
             let pattern = like(&self.owner);
             args.extend([pattern.clone(), pattern.clone(), pattern]);
+        }
+        if !self.email.trim().is_empty() {
+            conditions.push("l.owner_email LIKE ? ESCAPE '\\'".into());
+            args.push(glob(&self.email));
+        }
+        if !self.number.trim().is_empty() {
+            conditions.push("l.key_tag = ?".into());
+            args.push(Value::Integer(sealer.tag(self.number.trim())));
         }
         if !self.made_by.trim().is_empty() {
             conditions.push("l.created_by LIKE ? ESCAPE '\\'".into());
@@ -125,7 +144,7 @@ impl Db<'_> {
         offset: u64,
         limit: u32,
     ) -> Result<(Vec<License>, u64), StoreError> {
-        let (conditions, args) = query.conditions();
+        let (conditions, args) = query.conditions(self.sealer);
         let total: i64 = self
             .conn
             .prepare_cached(&format!(

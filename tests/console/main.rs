@@ -20,6 +20,7 @@ mod live;
 mod overview;
 mod palette;
 mod profiles;
+mod search;
 #[path = "../support/server.rs"]
 mod server;
 #[path = "../support/smtp.rs"]

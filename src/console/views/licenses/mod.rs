@@ -3,11 +3,14 @@
 
 mod bulk;
 mod detail;
+mod filters;
 mod forms;
 
 use egui_extras::{Column, TableBuilder};
 
-use super::{Fetch, finished, labelled_edit};
+use filters::{Filters, Typed};
+
+use super::{Fetch, finished};
 use crate::backend::BackendResult;
 use crate::console::desk::{Desk, Refresh, Topic};
 use crate::console::jobs::Task;
@@ -18,51 +21,12 @@ use crate::domain::distributor::{Distributor, DistributorId};
 use crate::domain::license::{KeyState, License, LicenseId, LicenseStatus, LicenseType};
 use crate::domain::product::{Product, ProductId};
 use crate::service::console::Window;
-use crate::store::{ActivationRow, LicenseOrder, LicenseQuery};
-
-/// The filters as typed; turned into a query when they change.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Filters {
-    product: Option<ProductId>,
-    license_type: Option<LicenseType>,
-    status: Option<LicenseStatus>,
-    key_state: Option<KeyState>,
-    owner: String,
-    made_by: String,
-    expiring_days: u32,
-    order: LicenseOrder,
-    ascending: bool,
-}
-
-impl Filters {
-    /// The filters without the sort: what decides which licenses match.
-    fn matching(&self) -> Self {
-        Self { order: LicenseOrder::default(), ascending: false, ..self.clone() }
-    }
-
-    fn query(&self) -> LicenseQuery {
-        LicenseQuery {
-            product: self.product,
-            license_type: self.license_type,
-            status: self.status,
-            key_state: self.key_state,
-            owner: self.owner.clone(),
-            made_by: self.made_by.clone(),
-            expiring_before: (self.expiring_days > 0)
-                .then(|| chrono::Utc::now() + chrono::Duration::days(i64::from(self.expiring_days))),
-            now: None,
-            distributor: None,
-            contract: None,
-            picked: Vec::new(),
-            order: self.order,
-            ascending: self.ascending,
-        }
-    }
-}
+use crate::store::{ActivationRow, LicenseOrder};
 
 #[derive(Default)]
 pub struct LicensesView {
     filters: Filters,
+    typed: Typed,
     shown: Option<Filters>,
     window: RowWindow<License>,
     fetching: Option<(Filters, Task<BackendResult<Window<License>>>)>,
@@ -76,7 +40,6 @@ pub struct LicensesView {
     assign_to: String,
     confirm_deactivate: bool,
     action: Option<Task<BackendResult<String>>>,
-    focus_search: bool,
     problem: Option<String>,
     csv_path: String,
     browsing: Option<Task<Option<std::path::PathBuf>>>,
@@ -141,7 +104,22 @@ impl LicensesView {
     }
 
     pub fn focus_search(&mut self) {
-        self.focus_search = true;
+        self.typed.focus();
+    }
+
+    /// Filters by a typed text (a saved search, the palette).
+    pub fn run_search(&mut self, text: &str) {
+        self.bulk.selection = bulk::Selection::None;
+        self.typed.run(text, &mut self.filters, &self.products);
+    }
+
+    /// Shows this one license, its detail open (the palette).
+    pub fn open_license(&mut self, license: License) {
+        self.filters = Filters { number: license.number.clone(), ..Filters::default() };
+        self.bulk.selection = bulk::Selection::None;
+        self.reference = license.reference.clone();
+        self.load_activations_for = Some(license.id);
+        self.selected = Some(license);
     }
 
     fn fetch(&mut self, desk: &mut Desk<'_>, filters: Filters, offset: u64) {
@@ -177,6 +155,7 @@ impl LicensesView {
         }
         if let Some(products) = self.products_fetch.finished(desk.status) {
             self.products = products;
+            self.typed.products_known(&mut self.filters, &self.products);
         }
         if let Some(rows) = finished(&mut self.activations_task, desk.status) {
             self.activations = rows;
@@ -210,7 +189,11 @@ impl LicensesView {
             self.fetch(desk, self.filters.clone(), 0);
         }
         let matching = self.filters.matching();
+        if let Some(save) = self.typed.ui(ui, &mut self.filters, &self.products) {
+            desk.emit(save);
+        }
         self.filter_bar(ui);
+        self.typed.follow(&self.filters, &self.products);
         if self.filters.matching() != matching {
             // Another filter, other licenses: a selection made under the old one goes.
             self.bulk.selection = bulk::Selection::None;
@@ -292,16 +275,6 @@ impl LicensesView {
                 })
                 .response
                 .labelled_by(label.id);
-        });
-        // The text filters on a row of their own: no row wraps at 1280×800.
-        ui.horizontal(|ui| {
-            labelled_edit(ui, "Search owner", &mut self.filters.owner, 160.0)
-                .on_hover_text("Part of the owner's name, e-mail or username");
-            if std::mem::take(&mut self.focus_search) {
-                ui.memory_mut(|m| m.request_focus(egui::Id::unique("Search owner")));
-            }
-            labelled_edit(ui, "Made by", &mut self.filters.made_by, 160.0)
-                .on_hover_text("e.g. reseller:2, owner, api-key");
             let label = ui.label("Expires within");
             let days = egui::DragValue::new(&mut self.filters.expiring_days)
                 .range(0..=3650)
