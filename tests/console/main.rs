@@ -25,4 +25,5 @@ mod search;
 mod server;
 #[path = "../support/smtp.rs"]
 mod smtp;
+mod tables;
 mod world;

@@ -1,5 +1,6 @@
 //! Activity: the audit log of every change, filtered by who, what and since when.
 
+use super::sorting::{Sort, SortKey, keep_sorted};
 use super::{finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::desk::{Desk, Refresh, Topic};
@@ -13,6 +14,7 @@ pub struct ActivityView {
     days: u32,
     shown: Option<(String, String, u32)>,
     entries: Vec<AuditEntry>,
+    sorted: Option<Sort>,
     loading: Option<Task<BackendResult<Vec<AuditEntry>>>>,
 }
 
@@ -20,6 +22,7 @@ impl ActivityView {
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if let Some(entries) = finished(&mut self.loading, desk.status) {
             self.entries = entries;
+            self.sorted = None;
         }
         ui.horizontal(|ui| {
             labelled_edit(ui, "Who", &mut self.who, 140.0).on_hover_text("owner, reseller:2, api-key:1, distributor:1");
@@ -38,17 +41,29 @@ impl ActivityView {
             self.shown = Some(wanted);
         }
         ui.separator();
-        ui.label(format!("{} entries (newest first, at most 5,000)", self.entries.len()));
+        ui.label(format!("{} entries (the newest 5,000 at most)", self.entries.len()));
         if self.entries.is_empty() && self.loading.is_none() {
             ui.label("Nothing recorded matches.");
             return;
         }
+        let sort =
+            keep_sorted(
+                ui,
+                "activity",
+                Sort::newest(0),
+                &mut self.sorted,
+                &mut self.entries,
+                |e, column| match column {
+                    0 => SortKey::Number(e.id),
+                    1 => SortKey::text(&e.actor),
+                    2 => SortKey::text(&e.action),
+                    3 => SortKey::text(&e.subject),
+                    _ => SortKey::text(&e.detail),
+                },
+            );
         egui::ScrollArea::vertical().show(ui, |ui| {
             egui::Grid::new("activity").striped(true).num_columns(5).show(ui, |ui| {
-                for title in ["When", "Who", "What", "Subject", "Detail"] {
-                    ui.strong(title);
-                }
-                ui.end_row();
+                sort.header(ui, "activity", &["When", "Who", "What", "Subject", "Detail"]);
                 for entry in &self.entries {
                     ui.label(entry.at.format("%Y-%m-%d %H:%M:%S").to_string());
                     ui.label(&entry.actor);

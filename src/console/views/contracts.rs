@@ -2,6 +2,7 @@
 //! flags and ledger of issued keys; for the owner, adding, switching off and removing
 //! resellers, and adding, topping up and closing their pools.
 
+use super::sorting::{Sort, SortKey, keep_sorted};
 use super::{Fetch, Outcome, confirm, finished, labelled_combo, labelled_edit, password_once};
 use crate::backend::{Area, BackendResult, ResellerPools};
 use crate::console::desk::{Desk, Refresh, Topic};
@@ -51,6 +52,8 @@ enum Asking {
 #[derive(Default)]
 pub struct ContractsView {
     resellers: Vec<ResellerPools>,
+    sorted: Option<Sort>,
+    ledger_sorted: Option<Sort>,
     loading: Fetch<Vec<ResellerPools>>,
     products: Vec<Product>,
     products_fetch: Fetch<Vec<Product>>,
@@ -109,6 +112,7 @@ impl ContractsView {
     fn take_results(&mut self, desk: &mut Desk<'_>) {
         if let Some(resellers) = self.loading.finished(desk.status) {
             self.resellers = resellers;
+            self.sorted = None;
             if self.selected.is_none() {
                 self.selected = self.resellers.first().map(|r| r.reseller.id);
             }
@@ -121,6 +125,7 @@ impl ContractsView {
         }
         if let Some(rows) = finished(&mut self.ledger_fetch, desk.status) {
             self.ledger_rows = Some(rows);
+            self.ledger_sorted = None;
         }
         if let Some(outcome) = finished(&mut self.action, desk.status) {
             let (said, password) = outcome.split();
@@ -231,12 +236,23 @@ impl ContractsView {
 
     /// Every reseller with what its pools have left; a click shows its detail.
     fn list(&mut self, ui: &mut egui::Ui) {
+        let sort =
+            keep_sorted(
+                ui,
+                "resellers",
+                Sort::by(0),
+                &mut self.sorted,
+                &mut self.resellers,
+                |r, column| match column {
+                    0 => SortKey::text(&r.reseller.name),
+                    1 => SortKey::text(&r.reseller.email),
+                    2 => SortKey::Number(r.pools.len() as i64),
+                    _ => SortKey::Number(left_in(r) as i64),
+                },
+            );
         egui::ScrollArea::vertical().show(ui, |ui| {
             egui::Grid::new("resellers").striped(true).num_columns(4).show(ui, |ui| {
-                for title in ["Reseller", "E-mail", "Pools", "Left"] {
-                    ui.strong(title);
-                }
-                ui.end_row();
+                sort.header(ui, "resellers", &["Reseller", "E-mail", "Pools", "Left"]);
                 for entry in &self.resellers {
                     let reseller = &entry.reseller;
                     let selected = self.selected == Some(reseller.id);
@@ -249,8 +265,7 @@ impl ContractsView {
                     }
                     ui.label(&reseller.email);
                     ui.label(entry.pools.len().to_string());
-                    let left: u64 =
-                        entry.pools.iter().filter(|p| p.contract.terms.active).map(|p| u64::from(p.left())).sum();
+                    let left = left_in(entry);
                     if left == 0 {
                         ui.colored_label(Tokens::WARNING, "0");
                     } else {
@@ -480,10 +495,21 @@ impl ContractsView {
             self.ledger_fetch = Some(desk.read(move |backend| backend.licenses(&query, 0, LEDGER_ROWS)));
         }
         ui.separator();
-        let Some(window) = &self.ledger_rows else {
+        let Some(window) = &mut self.ledger_rows else {
             ui.label("Loading the ledger…");
             return;
         };
+        let sort =
+            keep_sorted(ui, "ledger", Sort::newest(0), &mut self.ledger_sorted, &mut window.rows, |k, column| {
+                match column {
+                    0 => SortKey::Number(k.id.0),
+                    1 => SortKey::text(&k.number),
+                    2 => SortKey::text(&k.owner_name),
+                    3 => SortKey::text(&k.created_by),
+                    _ => SortKey::Number(i64::from(k.is_test)),
+                }
+            });
+        let window = &*window;
         ui.strong(format!("Ledger: {} key(s) issued", window.total));
         if window.rows.is_empty() {
             ui.weak("No keys issued from this pool yet: Key generation draws them.");
@@ -493,10 +519,7 @@ impl ContractsView {
             ui.weak(format!("The newest {LEDGER_ROWS}; Licenses lists them all (filter Made by)."));
         }
         egui::Grid::new(("ledger", contract.0)).striped(true).num_columns(5).show(ui, |ui| {
-            for title in ["Issued", "Key", "Customer", "By", ""] {
-                ui.strong(title);
-            }
-            ui.end_row();
+            sort.header(ui, "ledger", &["Issued", "Key", "Customer", "By", "Test"]);
             for key in &window.rows {
                 ui.label(key.created_at.format("%Y-%m-%d %H:%M").to_string());
                 ui.monospace(&key.number);
@@ -507,6 +530,11 @@ impl ContractsView {
             }
         });
     }
+}
+
+/// What a reseller's open pools have left.
+fn left_in(entry: &ResellerPools) -> u64 {
+    entry.pools.iter().filter(|p| p.contract.terms.active).map(|p| u64::from(p.left())).sum()
 }
 
 impl Refresh for ContractsView {

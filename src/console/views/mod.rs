@@ -8,7 +8,9 @@ pub mod outbox;
 pub mod overview;
 pub mod products;
 pub mod settings;
+pub mod sorting;
 pub mod staff;
+pub mod table_keys;
 pub mod telemetry;
 pub mod users;
 

@@ -1,5 +1,6 @@
 //! Outbox: queued, sent and failed mails; read one; queue it again.
 
+use super::sorting::{Sort, SortKey, keep_sorted};
 use super::{Fetch, finished};
 use crate::backend::BackendResult;
 use crate::console::desk::{Desk, Refresh, Topic};
@@ -10,6 +11,7 @@ use crate::store::{OutboxEntry, OutboxState};
 #[derive(Default)]
 pub struct OutboxView {
     mails: Vec<OutboxEntry>,
+    sorted: Option<Sort>,
     loading: Fetch<Vec<OutboxEntry>>,
     selected: Option<i64>,
     action: Option<Task<BackendResult<()>>>,
@@ -17,9 +19,9 @@ pub struct OutboxView {
 
 impl OutboxView {
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
-        if let Some(mut mails) = self.loading.finished(desk.status) {
-            mails.reverse();
+        if let Some(mails) = self.loading.finished(desk.status) {
             self.mails = mails;
+            self.sorted = None;
         }
         if let Some(()) = finished(&mut self.action, desk.status) {
             desk.status.info("The mail is queued again.");
@@ -52,12 +54,16 @@ impl OutboxView {
                 egui::ScrollArea::vertical().show(ui, |ui| ui.monospace(&mail.body));
             });
         }
+        let sort =
+            keep_sorted(ui, "outbox", Sort::newest(0), &mut self.sorted, &mut self.mails, |m, column| match column {
+                0 => SortKey::Number(m.id),
+                1 => SortKey::text(m.state.as_str()),
+                2 => SortKey::text(&m.to),
+                _ => SortKey::text(&m.subject),
+            });
         egui::ScrollArea::vertical().show(ui, |ui| {
             egui::Grid::new("outbox").striped(true).num_columns(4).show(ui, |ui| {
-                for title in ["Created", "State", "To", "Subject"] {
-                    ui.strong(title);
-                }
-                ui.end_row();
+                sort.header(ui, "outbox", &["Created", "State", "To", "Subject"]);
                 for mail in &self.mails {
                     ui.label(mail.created_at.format("%Y-%m-%d %H:%M").to_string());
                     let state = mail.state.as_str();

@@ -2,6 +2,7 @@
 //! owner: add one (keydesk draws the first password), change its role, switch it off or
 //! on, reset its password, remove it. The service keeps one owner able to log in.
 
+use super::sorting::{Sort, SortKey, keep_sorted};
 use super::{Fetch, Outcome, confirm, finished, labelled_combo, labelled_edit, password_once};
 use crate::backend::{Backend, BackendResult, ResellerPools};
 use crate::console::desk::{Desk, Refresh, Topic};
@@ -22,6 +23,7 @@ enum RoleChoice {
 #[derive(Default)]
 pub struct StaffView {
     staff: Vec<Staff>,
+    sorted: Option<Sort>,
     loading: Fetch<Vec<Staff>>,
     distributors: Vec<Distributor>,
     distributors_fetch: Fetch<Vec<Distributor>>,
@@ -74,6 +76,7 @@ impl StaffView {
     fn take_results(&mut self, desk: &mut Desk<'_>) {
         if let Some(staff) = self.loading.finished(desk.status) {
             self.staff = staff;
+            self.sorted = None;
         }
         if let Some(distributors) = self.distributors_fetch.finished(desk.status) {
             self.distributors = distributors;
@@ -202,12 +205,18 @@ impl StaffView {
     }
 
     fn list(&mut self, ui: &mut egui::Ui) {
+        // The role sorts as it reads ("Distributor: Acme"), so by the names the view knows.
+        let roles: std::collections::HashMap<String, String> =
+            self.staff.iter().map(|m| (m.username.clone(), self.role_text(m.role))).collect();
+        let sort = keep_sorted(ui, "staff", Sort::by(0), &mut self.sorted, &mut self.staff, |m, column| match column {
+            0 => SortKey::text(&m.username),
+            1 => SortKey::text(roles.get(&m.username).map_or("", String::as_str)),
+            2 => SortKey::time(m.created_at),
+            _ => SortKey::Number(i64::from(m.disabled)),
+        });
         egui::ScrollArea::vertical().show(ui, |ui| {
             egui::Grid::new("staff").striped(true).num_columns(4).show(ui, |ui| {
-                for title in ["Username", "Role", "Since", "State"] {
-                    ui.strong(title);
-                }
-                ui.end_row();
+                sort.header(ui, "staff", &["Username", "Role", "Since", "State"]);
                 for member in &self.staff {
                     let selected = self.selected.as_deref() == Some(member.username.as_str());
                     if ui.selectable_label(selected, &member.username).clicked() {

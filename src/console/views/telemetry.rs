@@ -3,6 +3,7 @@
 
 use egui_plot::{Line, Plot};
 
+use super::sorting::{Sort, SortKey, keep_sorted};
 use super::{Fetch, finished, labelled_edit};
 use crate::backend::BackendResult;
 use crate::console::desk::{Desk, Refresh, Topic};
@@ -21,6 +22,7 @@ pub struct TelemetryView {
     products: Vec<Product>,
     products_fetch: Fetch<Vec<Product>>,
     records: Vec<TelemetryRecord>,
+    sorted: Option<Sort>,
     loading: Option<Task<BackendResult<Vec<TelemetryRecord>>>>,
 }
 
@@ -28,6 +30,7 @@ impl TelemetryView {
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         if let Some(records) = finished(&mut self.loading, desk.status) {
             self.records = records;
+            self.sorted = None;
         }
         if let Some(products) = self.products_fetch.finished(desk.status) {
             self.products = products;
@@ -95,12 +98,25 @@ impl TelemetryView {
                 },
             );
         }
+        let sort =
+            keep_sorted(
+                ui,
+                "telemetry",
+                Sort::newest(0),
+                &mut self.sorted,
+                &mut self.records,
+                |r, column| match column {
+                    0 => SortKey::time(r.created_at),
+                    1 => SortKey::Number(r.product_id.unwrap_or(0)),
+                    2 => SortKey::text(&r.data_group),
+                    3 => SortKey::text(&r.data_type),
+                    4 => SortKey::text(&r.data),
+                    _ => SortKey::Number(i64::from(r.flags.red_flags) * 2 + i64::from(!r.flags.correct_format)),
+                },
+            );
         egui::ScrollArea::vertical().show(ui, |ui| {
             egui::Grid::new("telemetry").striped(true).num_columns(6).show(ui, |ui| {
-                for title in ["Received", "Product", "Group", "Type", "Value", "Flags"] {
-                    ui.strong(title);
-                }
-                ui.end_row();
+                sort.header(ui, "telemetry", &["Received", "Product", "Group", "Type", "Value", "Flags"]);
                 for r in &self.records {
                     ui.label(r.created_at.format("%Y-%m-%d %H:%M").to_string());
                     ui.label(r.product_id.map_or(String::new(), |p| p.to_string()));

@@ -10,6 +10,7 @@ use egui_extras::{Column, TableBuilder};
 
 use filters::{Filters, Typed};
 
+use super::table_keys::{Cursor, TableKey};
 use super::{Fetch, finished};
 use crate::backend::BackendResult;
 use crate::console::desk::{Desk, Refresh, Topic};
@@ -27,6 +28,9 @@ use crate::store::{ActivationRow, LicenseOrder};
 pub struct LicensesView {
     filters: Filters,
     typed: Typed,
+    cursor: Cursor,
+    /// Whether the sort remembered from the last run was read (the first frame).
+    sort_read: bool,
     shown: Option<Filters>,
     window: RowWindow<License>,
     fetching: Option<(Filters, Task<BackendResult<Window<License>>>)>,
@@ -201,6 +205,8 @@ impl LicensesView {
         self.csv_bar(ui, desk);
         self.bulk.bar(ui, desk, &self.filters, self.window.total);
         self.selection_keys(ui);
+        self.table_keys(ui);
+        self.remember_sort(ui);
         if self.create.open {
             self.create_form(ui, desk);
         }
@@ -322,7 +328,14 @@ impl LicensesView {
         let mut clicked: Option<(u64, License)> = None;
         let mut sort = None;
         let (sorted, ascending) = (self.filters.order, self.filters.ascending);
-        TableBuilder::new(ui)
+        let mut builder = TableBuilder::new(ui);
+        if self.cursor.moved
+            && let Some(row) = self.cursor.row
+        {
+            builder = builder.scroll_to_row(row as usize, None);
+        }
+        let cursor = self.cursor.row;
+        builder
             .id_salt("licenses_table")
             .striped(true)
             .resizable(true)
@@ -367,6 +380,9 @@ impl LicensesView {
                     visible = Some(visible.map_or((index, index + 1), |(a, b)| (a.min(index), b.max(index + 1))));
                     let license = window.get(index);
                     row.set_selected(license.is_some_and(|l| Some(l.id) == selected || picked.contains(l.id)));
+                    if cursor == Some(index) {
+                        row.set_hovered(true);
+                    }
                     let cells: [String; 7] = match license {
                         Some(l) => [
                             l.number.clone(),
@@ -408,6 +424,7 @@ impl LicensesView {
             }
         }
         if let Some((index, license)) = clicked {
+            self.cursor.row = Some(index);
             let pick = bulk::Pick::from(click_modifiers(ui));
             let window = &self.window;
             let between = |from: u64, to: u64| (from..=to).filter_map(|row| window.get(row).map(|l| l.id)).collect();
@@ -428,6 +445,29 @@ impl LicensesView {
 }
 
 impl LicensesView {
+    /// Up and Down move the highlighted row, Enter opens its detail, Esc closes it.
+    fn table_keys(&mut self, ui: &egui::Ui) {
+        match self.cursor.keys(ui, self.window.total) {
+            Some(TableKey::Open(row)) => {
+                if let Some(license) = self.window.get(row).cloned() {
+                    self.reference = license.reference.clone();
+                    self.load_activations_for = Some(license.id);
+                    self.selected = Some(license);
+                }
+            }
+            Some(TableKey::Close) => self.selected = None,
+            None => {}
+        }
+    }
+
+    /// The sort outlives a restart (egui's persisted memory).
+    fn remember_sort(&mut self, ui: &egui::Ui) {
+        let now = (self.filters.order, self.filters.ascending);
+        if let Some((order, flag)) = super::sorting::remember(ui, "licenses", &mut self.sort_read, now) {
+            (self.filters.order, self.filters.ascending) = (order, flag);
+        }
+    }
+
     /// Ctrl+A selects every license the filters match, Esc clears the selection: only while
     /// no text field has the keys.
     fn selection_keys(&mut self, ui: &egui::Ui) {

@@ -7,6 +7,7 @@ mod forms;
 
 use egui_extras::{Column, TableBuilder};
 
+use super::table_keys::{Cursor, TableKey};
 use super::{Fetch, finished};
 
 use crate::backend::BackendResult;
@@ -60,6 +61,9 @@ pub struct UsersView {
     email: String,
     order: UserOrder,
     descending: bool,
+    cursor: Cursor,
+    /// Whether the sort remembered from the last run was read (the first frame).
+    sort_read: bool,
     shown: Option<Shown>,
     window: RowWindow<User>,
     fetching: Option<(Shown, Task<BackendResult<Window<User>>>)>,
@@ -98,6 +102,14 @@ impl UsersView {
             self.selected = Some(id);
             self.detail = None;
             self.detail_task = None;
+        }
+    }
+
+    /// The sort outlives a restart (egui's persisted memory).
+    fn remember_sort(&mut self, ui: &egui::Ui) {
+        let now = (self.order, self.descending);
+        if let Some((order, flag)) = super::sorting::remember(ui, "users", &mut self.sort_read, now) {
+            (self.order, self.descending) = (order, flag);
         }
     }
 
@@ -166,6 +178,16 @@ impl UsersView {
 
     pub fn ui(&mut self, ui: &mut egui::Ui, desk: &mut Desk<'_>) {
         self.poll(desk);
+        self.remember_sort(ui);
+        match self.cursor.keys(ui, self.window.total) {
+            Some(TableKey::Open(row)) => {
+                if let Some(id) = self.window.get(row).map(|u| u.id) {
+                    self.select(id);
+                }
+            }
+            Some(TableKey::Close) => self.selected = None,
+            None => {}
+        }
         self.distributors_fetch.start(desk, |backend| backend.distributors());
         let wanted = self.wanted();
         if self.shown.as_ref() != Some(&wanted) && self.fetching.as_ref().is_none_or(|(s, _)| *s != wanted) {
@@ -227,7 +249,14 @@ impl UsersView {
             (true, true) => " v",
             _ => "",
         };
-        TableBuilder::new(ui)
+        let mut builder = TableBuilder::new(ui);
+        if self.cursor.moved
+            && let Some(row) = self.cursor.row
+        {
+            builder = builder.scroll_to_row(row as usize, None);
+        }
+        let cursor = self.cursor.row;
+        builder
             .id_salt("users_table")
             .striped(true)
             .resizable(true)
@@ -263,6 +292,9 @@ impl UsersView {
                     visible = Some(visible.map_or((index, index + 1), |(a, b)| (a.min(index), b.max(index + 1))));
                     let user = window.get(index);
                     row.set_selected(user.is_some_and(|u| Some(u.id) == selected));
+                    if cursor == Some(index) {
+                        row.set_hovered(true);
+                    }
                     let cells: [String; 5] = match user {
                         Some(u) => [
                             u.username.clone(),
@@ -281,7 +313,7 @@ impl UsersView {
                     if row.response().clicked()
                         && let Some(u) = user
                     {
-                        clicked = Some(u.id);
+                        clicked = Some((index, u.id));
                     }
                 });
             });
@@ -293,7 +325,8 @@ impl UsersView {
                 self.descending = false;
             }
         }
-        if let Some(id) = clicked {
+        if let Some((index, id)) = clicked {
+            self.cursor.row = Some(index);
             self.select(id);
         }
         if !searching
