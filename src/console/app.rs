@@ -58,6 +58,7 @@ pub struct ConsoleApp {
     changes: Changes,
     feed: ChangeFeed,
     palette: super::palette::Palette,
+    toasts: super::toasts::Toasts,
     feed_every: std::time::Duration,
     dialogs: Arc<dyn Dialogs>,
 }
@@ -94,6 +95,7 @@ impl ConsoleApp {
             changes: Changes::default(),
             feed: ChangeFeed::default(),
             palette: super::palette::Palette::default(),
+            toasts: super::toasts::Toasts::default(),
             feed_every: FEED_EVERY,
             dialogs: Arc::new(SystemDialogs),
         })
@@ -379,6 +381,8 @@ impl ConsoleApp {
         if let Some(command) = self.palette.ui(&ctx, &self.backend, &self.jobs, &searches) {
             self.apply(command);
         }
+        // Before the panels: a message is either up as a toast or in the status line, never both.
+        self.toasts.ui(&ctx, &mut self.status);
         egui::Panel::top("top_bar").show(ui, |ui| self.top_bar(ui));
         egui::Panel::bottom("status_line").show(ui, |ui| self.status_line(ui));
         egui::Panel::left("navigation")
@@ -442,6 +446,10 @@ impl ConsoleApp {
     }
 
     fn status_message(&mut self, ui: &mut egui::Ui) {
+        if self.toasts.showing(&self.status) {
+            ui.weak("Ready");
+            return;
+        }
         ui.horizontal(|ui| match &self.status {
             Status::Empty => {
                 ui.weak("Ready");

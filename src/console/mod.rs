@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod status;
 pub mod switcher;
 pub mod theme;
+mod toasts;
 pub mod views;
 pub mod window;
 

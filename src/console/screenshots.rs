@@ -18,6 +18,8 @@ enum Step {
     View(View),
     /// A view in the light theme.
     Light(View),
+    /// Licenses filtered by a typed filter kept as a saved search (in the side panel).
+    Search,
     /// The command palette with a few letters typed.
     Palette,
     /// Every license selected, and the preview of extending them by six months.
@@ -30,13 +32,19 @@ enum Step {
 impl Step {
     fn all() -> impl Iterator<Item = Self> {
         let light = [View::Overview, View::Licenses].map(Self::Light);
-        View::ALL.into_iter().map(Self::View).chain(light).chain([Self::Palette, Self::BulkPreview, Self::Login])
+        View::ALL.into_iter().map(Self::View).chain(light).chain([
+            Self::Search,
+            Self::Palette,
+            Self::BulkPreview,
+            Self::Login,
+        ])
     }
 
     fn slug(self) -> String {
         match self {
             Self::View(view) => view.slug().to_owned(),
             Self::Light(view) => format!("{}-light", view.slug()),
+            Self::Search => "saved-search".to_owned(),
             Self::Palette => "palette".to_owned(),
             Self::BulkPreview => "bulk-preview".to_owned(),
             Self::Login => "login".to_owned(),
@@ -95,6 +103,11 @@ impl eframe::App for Tour {
             Step::View(view) | Step::Light(view) if self.app.view() != view => {
                 self.app.apply(Command::Show(view));
                 self.settled = 0;
+            }
+            Step::Search if self.settled == 0 && self.shot.is_none() => {
+                let text = "state:assigned expires:<1y".to_owned();
+                self.app.apply(Command::SaveSearch { name: "Keys expiring within a year".into(), text: text.clone() });
+                self.app.apply(Command::Search(text));
             }
             Step::Palette if self.settled == 0 && self.shot.is_none() => {
                 self.app.apply(Command::Show(View::Users));

@@ -102,6 +102,14 @@ fn save_a_search_and_run_it_from_the_side_panel_and_the_palette(side: Side) {
     harness.get_by_label("Search name").type_text("Acme Pro");
     click(&mut harness, "Save");
     settle(&mut harness);
+    // The result pops up as a toast, then (hidden, or after a while) sits in the status line.
+    let said = "Saved the search \"Acme Pro\": it is in the side panel and the palette.";
+    assert!(harness.query_by_label(said).is_some(), "the toast says it");
+    assert!(harness.query_by_label("Ready").is_some(), "and the status line leaves it to the toast");
+    click(&mut harness, "Hide");
+    harness.run_steps(2);
+    assert!(harness.query_by_label(said).is_some(), "then the status line says it");
+    assert!(harness.query_by_label("Hide").is_none());
     let saved: Vec<_> = harness.state().prefs.searches.iter().map(|s| (s.name.clone(), s.text.clone())).collect();
     assert_eq!(saved, [("Acme Pro".to_owned(), "product:Pro email:*@acme.com".to_owned())], "kept in the prefs");
 
