@@ -23,6 +23,14 @@ pub struct Cursor {
 }
 
 impl Cursor {
+    /// The table, scrolled to the highlighted row when the keys moved it this frame.
+    pub fn scroll<'a>(&self, table: egui_extras::TableBuilder<'a>) -> egui_extras::TableBuilder<'a> {
+        match self.row {
+            Some(row) if self.moved => table.scroll_to_row(row as usize, None),
+            _ => table,
+        }
+    }
+
     /// Reads this frame's keys for a table of `total` rows.
     pub fn keys(&mut self, ui: &egui::Ui, total: u64) -> Option<TableKey> {
         self.moved = false;

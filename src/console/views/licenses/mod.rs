@@ -328,14 +328,9 @@ impl LicensesView {
         let mut clicked: Option<(u64, License)> = None;
         let mut sort = None;
         let (sorted, ascending) = (self.filters.order, self.filters.ascending);
-        let mut builder = TableBuilder::new(ui);
-        if self.cursor.moved
-            && let Some(row) = self.cursor.row
-        {
-            builder = builder.scroll_to_row(row as usize, None);
-        }
         let cursor = self.cursor.row;
-        builder
+        self.cursor
+            .scroll(TableBuilder::new(ui))
             .id_salt("licenses_table")
             .striped(true)
             .resizable(true)

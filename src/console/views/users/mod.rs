@@ -249,14 +249,9 @@ impl UsersView {
             (true, true) => " v",
             _ => "",
         };
-        let mut builder = TableBuilder::new(ui);
-        if self.cursor.moved
-            && let Some(row) = self.cursor.row
-        {
-            builder = builder.scroll_to_row(row as usize, None);
-        }
         let cursor = self.cursor.row;
-        builder
+        self.cursor
+            .scroll(TableBuilder::new(ui))
             .id_salt("users_table")
             .striped(true)
             .resizable(true)
