@@ -121,6 +121,11 @@ impl LicensesView {
     pub fn open_license(&mut self, license: License) {
         self.filters = Filters { number: license.number.clone(), ..Filters::default() };
         self.bulk.selection = bulk::Selection::None;
+        self.open(license);
+    }
+
+    /// Opens a license's detail: its reference to edit, its activations to read.
+    fn open(&mut self, license: License) {
         self.reference = license.reference.clone();
         self.load_activations_for = Some(license.id);
         self.selected = Some(license);
@@ -425,9 +430,7 @@ impl LicensesView {
             let between = |from: u64, to: u64| (from..=to).filter_map(|row| window.get(row).map(|l| l.id)).collect();
             self.bulk.selection.pick(pick, index, license.id, between);
             if pick == bulk::Pick::Only {
-                self.reference = license.reference.clone();
-                self.load_activations_for = Some(license.id);
-                self.selected = Some(license);
+                self.open(license);
             }
         }
         if let Some((start, end)) = visible
@@ -445,9 +448,7 @@ impl LicensesView {
         match self.cursor.keys(ui, self.window.total) {
             Some(TableKey::Open(row)) => {
                 if let Some(license) = self.window.get(row).cloned() {
-                    self.reference = license.reference.clone();
-                    self.load_activations_for = Some(license.id);
-                    self.selected = Some(license);
+                    self.open(license);
                 }
             }
             Some(TableKey::Close) => self.selected = None,
